@@ -2,6 +2,7 @@ package scalar
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -177,30 +178,30 @@ func fnSort(a []event.Value) event.Value {
 }
 
 // fnSum adds an array's numbers in order, skipping nulls, with the typing
-// of the sum aggregate (§4.4): an int while every element is an int (null
-// on overflow), else a float accumulated in order over all elements; null
-// for no numbers. Another kind of element gives null.
+// of the sum aggregate (§4.4): an int when every element is an int, else a
+// float accumulated in order over all elements; null for no numbers or for
+// another kind of element. The int sum is exact (128-bit), so it is null
+// only when the total does not fit an int64, whatever the order.
 func fnSum(a []event.Value) event.Value {
 	if a[0].Kind() != event.KindArray {
 		return event.Null
 	}
 	var (
-		isum     int64
-		fsum     float64
-		n        int
-		allInt   = true
-		overflow bool
+		hi     int64  // high word of the 128-bit int sum
+		lo     uint64 // low word
+		fsum   float64
+		n      int
+		allInt = true
 	)
 	for _, v := range a[0].Elems() {
 		switch v.Kind() {
 		case event.KindNull:
 			continue
 		case event.KindInt:
-			if !overflow {
-				var ok bool
-				isum, ok = addInt(isum, v.AsInt())
-				overflow = !ok
-			}
+			x := v.AsInt()
+			var carry uint64
+			lo, carry = bits.Add64(lo, uint64(x), 0)
+			hi += int64(carry) + x>>63 // x>>63 sign-extends x
 		case event.KindFloat:
 			allInt = false
 		default:
@@ -212,12 +213,12 @@ func fnSum(a []event.Value) event.Value {
 	switch {
 	case n == 0:
 		return event.Null
-	case allInt && overflow:
+	case !allInt:
+		return event.Float(fsum)
+	case hi != int64(lo)>>63: // beyond int64
 		return event.Null
-	case allInt:
-		return event.Int(isum)
 	}
-	return event.Float(fsum)
+	return event.Int(int64(lo))
 }
 
 // fnAvg is the mean of an array's numbers as a float, skipping nulls and

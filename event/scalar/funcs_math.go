@@ -104,7 +104,7 @@ func roundInt(x, digits int64) event.Value {
 		u = -u // |MinInt64| = 1<<63 is representable as uint64
 	}
 	var r uint64
-	if -digits < int64(len(pow10)) {
+	if digits > -int64(len(pow10)) { // never negate digits: it may be MinInt64
 		p := pow10[-digits]
 		q, rem := u/p, u%p
 		if rem >= p-rem { // rem >= p/2, without overflow
@@ -131,7 +131,7 @@ func roundInt(x, digits int64) event.Value {
 // 1.00499999999999989… would give.
 func roundFloat(f float64, digits int64) event.Value {
 	if f == 0 || digits > 400 {
-		return event.Float(f) // more places than a float64 has digits
+		return event.Float(posZero(f)) // more places than a float64 has digits
 	}
 	if digits < -400 {
 		return event.Float(0)
