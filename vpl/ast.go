@@ -1,6 +1,10 @@
 package vpl
 
-import "github.com/varpulis/varpulis-go/event"
+import (
+	"strconv"
+
+	"github.com/varpulis/varpulis-go/event"
+)
 
 // Pos is a position in a source file: 1-based line and column, columns
 // counted in code points (a tab is one column). File indexes Program.Files;
@@ -21,6 +25,9 @@ func (p Pos) IsValid() bool { return p.Line > 0 }
 type Unroll struct {
 	Var   string
 	Value int64
+	// Outer indexes the expansion of the enclosing loop when loops nest,
+	// else 0.
+	Outer int32
 }
 
 // Program is a parsed VPL program: its statements in program order, imported
@@ -438,6 +445,8 @@ type PatternItem struct {
 	Quantifier byte // 0, '+', '*' or '?'
 	Where      Expr
 	Alias      string
+	TypePos    Pos
+	AliasPos   Pos
 }
 
 // PatternSeq is `SEQ(item, ...)`.
@@ -554,6 +563,15 @@ type LambdaExpr struct {
 	Body   Expr
 }
 
+// ArrowExpr is `x -> y` written as an operator argument, the sequence form
+// of `.pattern(name: A -> B)`. It is parsed so that the checker can reject
+// it with E090; lowering never sees it.
+type ArrowExpr struct {
+	Pos   Pos // of x
+	OpPos Pos // of "->"
+	X, Y  Expr
+}
+
 func (*Literal) expr()    {}
 func (*Ident) expr()      {}
 func (*MemberExpr) expr() {}
@@ -568,6 +586,8 @@ func (*ArrayLit) expr()   {}
 func (*MapLit) expr()     {}
 func (*LambdaExpr) expr() {}
 
+func (*ArrowExpr) expr() {}
+
 func (e *Literal) Position() Pos    { return e.Pos }
 func (e *Ident) Position() Pos      { return e.Pos }
 func (e *MemberExpr) Position() Pos { return e.Pos }
@@ -581,3 +601,15 @@ func (e *IfExpr) Position() Pos     { return e.Pos }
 func (e *ArrayLit) Position() Pos   { return e.Pos }
 func (e *MapLit) Position() Pos     { return e.Pos }
 func (e *LambdaExpr) Position() Pos { return e.Pos }
+func (e *ArrowExpr) Position() Pos  { return e.Pos }
+
+var typeKindNames = [...]string{TypeName: "name", TypeArray: "array", TypeMap: "map", TypeTuple: "tuple", TypeStream: "stream"}
+
+// String returns the name of the form: "name", "array", "map", "tuple" or
+// "stream".
+func (k TypeKind) String() string {
+	if int(k) < len(typeKindNames) {
+		return typeKindNames[k]
+	}
+	return "TypeKind(" + strconv.Itoa(int(k)) + ")"
+}
