@@ -6,8 +6,11 @@
 // different fields or different kinds in the same field.
 //
 // Events travel through the engine as Batches: Arrow record batches holding
-// consecutive events that share one shape (type, field names in order and
-// the kind of every field). A batch has a "ts" column followed by one column
-// per field. Readers build batches from .evt, JSON lines and CSV input;
-// writers turn them into the JSON and text output forms.
+// consecutive events that share one shape (type and field names in order).
+// A batch has a "ts" column followed by one column per field, typed when
+// every value of the field has one scalar kind and an "any" column of
+// AppendBinary encodings otherwise. BatchBuilder makes batches; readers
+// build them from .evt, JSON lines and CSV input (enforcing the resource
+// limits of VPL.md §6.3); writers turn them into the JSON and text output
+// forms of §7.2.
 package event

@@ -1,0 +1,413 @@
+package event
+
+import (
+	"encoding/binary"
+	"math"
+	"unsafe"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// BatchBuilder turns events into Batches. Consecutive events with the same
+// type and the same field names in the same order share a batch of at most
+// MaxBatchRows rows; any other event closes the open batch and starts a new
+// one.
+//
+// Columns accumulate in plain Go slices that are reused from batch to batch
+// and copied into Arrow buffers when a batch closes: appending a scalar
+// event costs a few slice appends and, in steady state, no allocation. A
+// column takes the kind of its first non-null value; when a value of
+// another kind (or an array or map) arrives, it is re-encoded once as an
+// any-column.
+//
+// A BatchBuilder is not safe for concurrent use.
+type BatchBuilder struct {
+	mem     memory.Allocator
+	maxRows int
+
+	// the open batch
+	typ   string
+	rows  int
+	ts    []int64
+	cols  []column // len = fields of the open batch; cap keeps idle columns' buffers
+	lines []int
+	lined bool // some row has a line number
+
+	done []Batch // closed batches not yet taken
+	head int     // index of the oldest batch in done
+
+	schemas   map[string]*arrow.Schema
+	schemaKey []byte
+}
+
+// column accumulates one field column of the open batch.
+type column struct {
+	name  string
+	kind  Kind // kind of the non-null values so far; KindNull while all null; kindAny
+	nulls int
+	valid []byte  // validity bitmap, one bit per row
+	fixed []int64 // bool (0/1), int, float bits, timestamp, duration
+	data  []byte  // string bytes or AppendBinary encodings
+	offs  []int32 // offsets into data, one per row plus one
+}
+
+// maxColumnBytes closes a batch early when a string or any column holds
+// this much data, well before its int32 offsets could overflow.
+const maxColumnBytes = 1 << 30
+
+// maxSchemas bounds the schema cache; input with ever new shapes resets it.
+const maxSchemas = 1024
+
+// maxKeptBuffer is the capacity above which a column buffer is dropped
+// rather than kept for the next batch, so that one batch of huge strings
+// does not pin its memory.
+const maxKeptBuffer = 16 << 20
+
+var (
+	tsType     = &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "UTC"}
+	durType    = &arrow.DurationType{Unit: arrow.Nanosecond}
+	anyMeta    = arrow.NewMetadata([]string{MetaKind}, []string{MetaKindAny})
+	arrowTypes = [...]arrow.DataType{
+		KindNull:      arrow.Null,
+		KindBool:      arrow.FixedWidthTypes.Boolean,
+		KindInt:       arrow.PrimitiveTypes.Int64,
+		KindFloat:     arrow.PrimitiveTypes.Float64,
+		KindString:    arrow.BinaryTypes.String,
+		KindTimestamp: tsType,
+		KindDuration:  durType,
+	}
+)
+
+// NewBatchBuilder returns a builder that allocates Arrow memory from mem
+// (memory.DefaultAllocator when nil).
+func NewBatchBuilder(mem memory.Allocator) *BatchBuilder {
+	if mem == nil {
+		mem = memory.DefaultAllocator
+	}
+	return &BatchBuilder{mem: mem, maxRows: MaxBatchRows, schemas: make(map[string]*arrow.Schema)}
+}
+
+// Append adds e as the next row.
+func (b *BatchBuilder) Append(e *Event) { b.AppendFields(e.Type, e.TS, e.Fields, 0) }
+
+// AppendFields adds one event given by parts, the allocation-free path of
+// readers: the builder copies what it keeps before returning, so fields and
+// the strings in it may be scratch memory that the caller reuses. line is
+// the input line reported in Batch.Lines (0 when unknown).
+func (b *BatchBuilder) AppendFields(typ string, ts int64, fields []Field, line int) {
+	if b.rows > 0 && !b.sameShape(typ, fields) {
+		b.closeBatch()
+	}
+	if b.rows == 0 {
+		b.open(typ, fields)
+	}
+	row := b.rows
+	b.ts = append(b.ts, ts)
+	full := false
+	for i := range fields {
+		c := &b.cols[i]
+		c.add(row, fields[i].Value)
+		full = full || len(c.data) > maxColumnBytes
+	}
+	b.lines = append(b.lines, line)
+	if line != 0 {
+		b.lined = true
+	}
+	b.rows++
+	if b.rows >= b.maxRows || full {
+		b.closeBatch()
+	}
+}
+
+// Len returns the number of rows in the open batch.
+func (b *BatchBuilder) Len() int { return b.rows }
+
+// Take returns the oldest closed batch, if any, leaving the open batch
+// open. The caller owns the batch.
+func (b *BatchBuilder) Take() (Batch, bool) {
+	if b.head >= len(b.done) {
+		return Batch{}, false
+	}
+	out := b.done[b.head]
+	b.done[b.head] = Batch{}
+	b.head++
+	if b.head == len(b.done) {
+		b.done = b.done[:0]
+		b.head = 0
+	}
+	return out, true
+}
+
+// Flush closes the open batch and returns every batch not yet taken, oldest
+// first. The caller owns them.
+func (b *BatchBuilder) Flush() []Batch {
+	b.closeBatch()
+	if b.head >= len(b.done) {
+		return nil
+	}
+	out := append([]Batch(nil), b.done[b.head:]...)
+	clear(b.done)
+	b.done = b.done[:0]
+	b.head = 0
+	return out
+}
+
+// CloseBatch closes the open batch, so that Take returns it.
+func (b *BatchBuilder) CloseBatch() { b.closeBatch() }
+
+// Release releases every batch not yet taken and drops the open rows.
+func (b *BatchBuilder) Release() {
+	b.rows = 0
+	for _, bt := range b.Flush() {
+		bt.Rec.Release()
+	}
+}
+
+func (b *BatchBuilder) sameShape(typ string, fields []Field) bool {
+	if typ != b.typ || len(fields) != len(b.cols) {
+		return false
+	}
+	for i := range fields {
+		if fields[i].Name != b.cols[i].name {
+			return false
+		}
+	}
+	return true
+}
+
+func (b *BatchBuilder) open(typ string, fields []Field) {
+	b.typ = typ
+	if cap(b.cols) < len(fields) {
+		cols := make([]column, len(fields))
+		copy(cols, b.cols[:cap(b.cols)])
+		b.cols = cols
+	}
+	b.cols = b.cols[:len(fields)]
+	for i := range fields {
+		b.cols[i].reset(fields[i].Name)
+	}
+	b.ts = b.ts[:0]
+	b.lines = b.lines[:0]
+	b.lined = false
+}
+
+func (c *column) reset(name string) {
+	c.name, c.kind, c.nulls = name, KindNull, 0
+	c.valid = keep(c.valid)
+	c.fixed = keep(c.fixed)
+	c.data = keep(c.data)
+	c.offs = append(keep(c.offs), 0)
+}
+
+// keep empties s for reuse, or drops it when it grew too large.
+func keep[T any](s []T) []T {
+	var zero T
+	if cap(s)*int(unsafe.Sizeof(zero)) > maxKeptBuffer {
+		return nil
+	}
+	return s[:0]
+}
+
+// add appends v as row row of the column.
+func (c *column) add(row int, v Value) {
+	if row&7 == 0 {
+		c.valid = append(c.valid, 0)
+	}
+	if v.kind == KindNull {
+		c.nulls++
+		switch c.kind {
+		case KindString, kindAny:
+			c.offs = append(c.offs, int32(len(c.data)))
+		case KindNull:
+		default:
+			c.fixed = append(c.fixed, 0)
+		}
+		return
+	}
+	if v.kind != c.kind {
+		c.retype(row, v.kind)
+	}
+	c.valid[row>>3] |= 1 << (row & 7)
+	switch c.kind {
+	case KindString:
+		c.data = append(c.data, v.s...)
+		c.offs = append(c.offs, int32(len(c.data)))
+	case kindAny:
+		c.data = AppendBinary(c.data, v)
+		c.offs = append(c.offs, int32(len(c.data)))
+	default:
+		c.fixed = append(c.fixed, v.n)
+	}
+}
+
+// retype prepares the column for a first value of kind k: an all-null
+// column takes k (a scalar) or becomes an any-column; a typed one becomes
+// an any-column, re-encoding its rows.
+func (c *column) retype(rows int, k Kind) {
+	switch {
+	case c.kind == kindAny:
+		return
+	case c.kind == KindNull && k <= KindDuration:
+		c.kind = k
+		if k == KindString {
+			for range rows {
+				c.offs = append(c.offs, 0)
+			}
+		} else {
+			for range rows {
+				c.fixed = append(c.fixed, 0)
+			}
+		}
+		return
+	}
+	// Re-encode rows 0..rows-1 as AppendBinary cells in fresh buffers.
+	var data []byte
+	offs := make([]int32, 1, rows+2)
+	for r := range rows {
+		if c.valid[r>>3]&(1<<(r&7)) != 0 {
+			data = AppendBinary(data, c.cell(r))
+		}
+		offs = append(offs, int32(len(data)))
+	}
+	c.kind, c.data, c.offs, c.fixed = kindAny, data, offs, c.fixed[:0]
+}
+
+// cell returns the value of a non-null row of a typed column, strings
+// aliasing the column's buffer.
+func (c *column) cell(r int) Value {
+	switch c.kind {
+	case KindString:
+		return String(view(c.data[c.offs[r]:c.offs[r+1]]))
+	case KindFloat:
+		return Float(math.Float64frombits(uint64(c.fixed[r])))
+	}
+	return Value{kind: c.kind, n: c.fixed[r]}
+}
+
+// closeBatch turns the open rows into a Batch queued for Take.
+func (b *BatchBuilder) closeBatch() {
+	n := b.rows
+	if n == 0 {
+		return
+	}
+	arrs := make([]arrow.Array, 1+len(b.cols))
+	arrs[0] = b.fixedArray(tsType, nil, 0, b.ts)
+	for i := range b.cols {
+		arrs[i+1] = b.cols[i].finish(b, n)
+	}
+	rec := array.NewRecordBatch(b.schema(), arrs, int64(n))
+	for _, a := range arrs {
+		a.Release()
+	}
+	var lines []int
+	if b.lined {
+		lines = make([]int, n)
+		copy(lines, b.lines)
+	}
+	b.done = append(b.done, Batch{Type: b.typ, Rec: rec, Lines: lines})
+	b.rows = 0
+}
+
+// schema returns the (cached) schema of the open batch.
+func (b *BatchBuilder) schema() *arrow.Schema {
+	key := b.schemaKey[:0]
+	for i := range b.cols {
+		key = binary.AppendUvarint(key, uint64(len(b.cols[i].name)))
+		key = append(key, b.cols[i].name...)
+		key = append(key, byte(b.cols[i].kind))
+	}
+	b.schemaKey = key
+	if s, ok := b.schemas[string(key)]; ok {
+		return s
+	}
+	fields := make([]arrow.Field, 1+len(b.cols))
+	fields[0] = arrow.Field{Name: TSColumn, Type: tsType}
+	for i := range b.cols {
+		c := &b.cols[i]
+		if c.kind == kindAny {
+			fields[i+1] = arrow.Field{Name: c.name, Type: arrow.BinaryTypes.Binary, Nullable: true, Metadata: anyMeta}
+		} else {
+			fields[i+1] = arrow.Field{Name: c.name, Type: arrowTypes[c.kind], Nullable: true}
+		}
+	}
+	s := arrow.NewSchema(fields, nil)
+	if len(b.schemas) >= maxSchemas {
+		clear(b.schemas)
+	}
+	b.schemas[string(key)] = s
+	return s
+}
+
+// finish returns the column's Arrow array for a batch of n rows.
+func (c *column) finish(b *BatchBuilder, n int) arrow.Array {
+	valid := c.valid
+	if c.nulls == 0 {
+		valid = nil
+	}
+	switch c.kind {
+	case KindNull:
+		return array.NewNull(n)
+	case KindBool:
+		bits := make([]byte, (n+7)/8)
+		for r, x := range c.fixed {
+			if x != 0 {
+				bits[r>>3] |= 1 << (r & 7)
+			}
+		}
+		return b.array(arrowTypes[KindBool], n, c.nulls, valid, bits)
+	case KindString, kindAny:
+		dt := arrowTypes[KindString]
+		if c.kind == kindAny {
+			dt = arrow.BinaryTypes.Binary
+		}
+		offs := b.buffer(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(c.offs))), 4*len(c.offs)))
+		data := b.buffer(append(c.data, 0)[:len(c.data)]) // never nil
+		bufs := []*memory.Buffer{b.buffer(valid), offs, data}
+		d := array.NewData(dt, n, bufs, nil, c.nulls, 0)
+		release(bufs)
+		arr := array.MakeFromData(d)
+		d.Release()
+		return arr
+	}
+	return b.fixedArray(arrowTypes[c.kind], valid, c.nulls, c.fixed)
+}
+
+// fixedArray builds an array of 8-byte values (int64, float64 bits,
+// timestamps, durations).
+func (b *BatchBuilder) fixedArray(dt arrow.DataType, valid []byte, nulls int, vals []int64) arrow.Array {
+	raw := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(vals))), 8*len(vals))
+	return b.array(dt, len(vals), nulls, valid, raw)
+}
+
+// array builds a two-buffer array (validity, values) from copies of Go
+// memory in allocator buffers.
+func (b *BatchBuilder) array(dt arrow.DataType, n, nulls int, valid, vals []byte) arrow.Array {
+	bufs := []*memory.Buffer{b.buffer(valid), b.buffer(vals)}
+	d := array.NewData(dt, n, bufs, nil, nulls, 0)
+	release(bufs)
+	arr := array.MakeFromData(d)
+	d.Release()
+	return arr
+}
+
+// buffer copies p into a new allocator buffer (nil for a nil p: no
+// validity bitmap).
+func (b *BatchBuilder) buffer(p []byte) *memory.Buffer {
+	if p == nil {
+		return nil
+	}
+	buf := memory.NewResizableBuffer(b.mem)
+	buf.Resize(len(p))
+	copy(buf.Bytes(), p)
+	return buf
+}
+
+func release(bufs []*memory.Buffer) {
+	for _, x := range bufs {
+		if x != nil {
+			x.Release()
+		}
+	}
+}
