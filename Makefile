@@ -16,7 +16,7 @@ test: lint
 	$(GO) test -race -count=1 $(PKGS)
 
 bench: build
-	./scripts/bench.sh
+	./bin/varpulis bench run
 
 run: build
 	./bin/varpulis simulate -p examples/hvac/program.vpl -e examples/hvac/events.evt

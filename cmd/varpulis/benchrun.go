@@ -1,0 +1,200 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/varpulis/varpulis-go/workload"
+)
+
+// benchRow is one line of the table of BENCHMARKS.md.
+type benchRow struct {
+	workload, level string
+	events, outputs int64
+	elapsed         time.Duration
+	allocsPerEvent  float64
+	peakRSSBytes    int64
+	semantics       string
+}
+
+func (r benchRow) markdown() string {
+	rate := float64(r.events) / r.elapsed.Seconds()
+	return fmt.Sprintf("| %s | %s | %d | %d | %s | %.2f | %.4f | %s |",
+		r.workload+" ("+r.semantics+")", r.level, r.events, r.outputs, humanRate(rate),
+		float64(r.elapsed.Nanoseconds())/float64(r.events), r.allocsPerEvent, humanBytes(r.peakRSSBytes))
+}
+
+func humanRate(r float64) string {
+	switch {
+	case r >= 1e6:
+		return fmt.Sprintf("%.1fM", r/1e6)
+	case r >= 1e3:
+		return fmt.Sprintf("%.1fK", r/1e3)
+	}
+	return fmt.Sprintf("%.0f", r)
+}
+
+func humanBytes(b int64) string {
+	if b <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20))
+}
+
+func newBenchRunCmd() *cobra.Command {
+	var (
+		events, runs int
+		seed         uint64
+		only         string
+	)
+	c := &cobra.Command{
+		Use:   "run",
+		Short: "Run the benchmark workloads and print the table of BENCHMARKS.md",
+		Long: "run measures each workload at core level (pre-built Arrow batches into the operator tree,\n" +
+			"outputs counted, in this process with GOMAXPROCS=1) and end to end (a generated file through\n" +
+			"`varpulis simulate` with output discarded, in a child process with GOMAXPROCS=1): one warm-up,\n" +
+			"then the median of --runs runs.",
+		Example: "  varpulis bench run --events 2000000",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			out := cmd.OutOrStdout()
+			progress := cmd.ErrOrStderr()
+			fmt.Fprintln(out, "| workload | level | events | outputs | events/s | ns/event | allocs/event | peak RSS |")
+			fmt.Fprintln(out, "|---|---|---|---|---|---|---|---|")
+			if only == "" || strings.EqualFold(only, "W1") {
+				fmt.Fprintln(progress, "bench: W1 core")
+				row, err := benchCoreW1(events, seed, runs)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(out, row.markdown())
+				fmt.Fprintln(progress, "bench: W1 e2e")
+				row, err = benchE2E("W1", workload.W1Program, events, seed, runs)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(out, row.markdown())
+			}
+			return nil
+		},
+	}
+	c.Flags().IntVar(&events, "events", 2_000_000, "events per run")
+	c.Flags().IntVar(&runs, "runs", 3, "measured runs (the median is reported)")
+	c.Flags().Uint64Var(&seed, "seed", 1, "generator seed")
+	c.Flags().StringVar(&only, "workload", "", "run only this workload")
+	return c
+}
+
+func median(rows []benchRow) benchRow {
+	slices.SortFunc(rows, func(a, b benchRow) int { return int(a.elapsed - b.elapsed) })
+	return rows[len(rows)/2]
+}
+
+func benchCoreW1(n int, seed uint64, runs int) (benchRow, error) {
+	prev := runtime.GOMAXPROCS(1)
+	defer runtime.GOMAXPROCS(prev)
+	batches := workload.W1Batches(n, seed)
+	var rows []benchRow
+	for i := 0; i <= runs; i++ {
+		plan, err := workload.Plan(workload.W1Program)
+		if err != nil {
+			return benchRow{}, err
+		}
+		r, err := workload.RunCore(plan, batches)
+		if err != nil {
+			return benchRow{}, err
+		}
+		if i == 0 {
+			continue // warm-up
+		}
+		rows = append(rows, benchRow{workload: "W1", level: "core", events: r.Events, outputs: r.Outputs,
+			elapsed: r.Elapsed, allocsPerEvent: float64(r.Allocs) / float64(r.Events), peakRSSBytes: selfMaxRSS(),
+			semantics: "where price > 50 and > 99, emit 2 fields"})
+	}
+	return median(rows), nil
+}
+
+// benchE2E generates the workload's input file and times `varpulis
+// simulate` on it in a child process.
+func benchE2E(name, program string, n int, seed uint64, runs int) (benchRow, error) {
+	dir, err := os.MkdirTemp("", "varpulis-bench-")
+	if err != nil {
+		return benchRow{}, err
+	}
+	defer os.RemoveAll(dir)
+	prog := filepath.Join(dir, "program.vpl")
+	if err := os.WriteFile(prog, []byte(program), 0o644); err != nil {
+		return benchRow{}, err
+	}
+	input := filepath.Join(dir, "input.evt")
+	f, err := os.Create(input)
+	if err != nil {
+		return benchRow{}, err
+	}
+	if err := workload.WriteW1(f, n, seed, "evt"); err != nil {
+		f.Close()
+		return benchRow{}, err
+	}
+	f.Close()
+	self, err := os.Executable()
+	if err != nil {
+		return benchRow{}, err
+	}
+	var rows []benchRow
+	for i := 0; i <= runs; i++ {
+		c := exec.Command(self, "simulate", "-p", prog, "-e", input, "--output", "json")
+		c.Env = append(os.Environ(), "GOMAXPROCS=1")
+		c.Stdout = io.Discard
+		var stderr strings.Builder
+		c.Stderr = &stderr
+		start := time.Now()
+		if err := c.Run(); err != nil {
+			return benchRow{}, fmt.Errorf("simulate: %v: %s", err, stderr.String())
+		}
+		el := time.Since(start)
+		if i == 0 {
+			continue
+		}
+		outputs := summaryField(stderr.String(), "outputs")
+		var rss int64
+		if ru, ok := c.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			rss = ru.Maxrss * 1024
+		}
+		rows = append(rows, benchRow{workload: name, level: "e2e", events: int64(n), outputs: outputs,
+			elapsed: el, allocsPerEvent: -1, peakRSSBytes: rss, semantics: "same query, .evt in, JSON out discarded"})
+	}
+	return median(rows), nil
+}
+
+// summaryField reads a number from simulate's summary line.
+func summaryField(s, key string) int64 {
+	i := strings.LastIndex(s, key+"=")
+	if i < 0 {
+		return -1
+	}
+	rest := s[i+len(key)+1:]
+	end := strings.IndexAny(rest, " \n")
+	if end < 0 {
+		end = len(rest)
+	}
+	n, _ := strconv.ParseInt(rest[:end], 10, 64)
+	return n
+}
+
+func selfMaxRSS() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Maxrss * 1024
+}

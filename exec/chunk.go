@@ -1,0 +1,267 @@
+package exec
+
+import (
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"github.com/varpulis/varpulis-go/event"
+	"github.com/varpulis/varpulis-go/planner"
+)
+
+// vec is one column of a chunk, indexed by the chunk's domain rows. Typed
+// vectors (int-like and float) expose their values as slices so kernels
+// loop over them directly; other kinds are read per row through value.
+// A vec either wraps an Arrow array of an input batch (zero copy) or holds
+// values computed by a kernel.
+type vec struct {
+	kind  event.Kind // static kind of every non-null row, or planner.KindAny
+	i64   []int64    // KindInt, KindTimestamp, KindDuration, KindBool (0/1)
+	f64   []float64  // KindFloat
+	valid []byte     // validity bitmap (bit set = non-null); nil: no nulls
+	// isConst: every row holds c.
+	isConst bool
+	c       event.Value
+	// arr backs string, bool and any columns of input batches.
+	arr   arrow.Array
+	field arrow.Field
+	// vals holds computed values of KindAny vectors.
+	vals []event.Value
+}
+
+// isValid reports whether row is non-null.
+func (v *vec) isValid(row int) bool {
+	return v.valid == nil || bitutil.BitIsSet(v.valid, row)
+}
+
+// value returns the value of row. Strings alias the underlying buffers; the
+// caller copies them if they must outlive the batch.
+func (v *vec) value(row int) event.Value {
+	if v.isConst {
+		return v.c
+	}
+	if !v.isValid(row) {
+		return event.Null
+	}
+	switch v.kind {
+	case event.KindInt:
+		return event.Int(v.i64[row])
+	case event.KindFloat:
+		return event.Float(v.f64[row])
+	case event.KindTimestamp:
+		return event.Timestamp(v.i64[row])
+	case event.KindDuration:
+		return event.Duration(v.i64[row])
+	case event.KindBool:
+		if v.arr != nil {
+			return event.Bool(v.arr.(*array.Boolean).Value(row))
+		}
+		return event.Bool(v.i64[row] != 0)
+	case event.KindNull:
+		return event.Null
+	}
+	if v.vals != nil {
+		return v.vals[row]
+	}
+	if s, ok := v.arr.(*array.String); ok {
+		return event.String(s.Value(row))
+	}
+	if v.arr != nil {
+		return event.CellValue(v.field, v.arr, row)
+	}
+	return event.Null
+}
+
+// vecFromArrow wraps an input column without copying.
+func vecFromArrow(f arrow.Field, arr arrow.Array) *vec {
+	v := &vec{arr: arr, field: f, kind: planner.KindAny}
+	if arr.NullN() > 0 {
+		if bm := arr.NullBitmapBytes(); bm != nil && arr.Data().Offset() == 0 {
+			v.valid = bm
+		}
+	}
+	if arr.Data().Offset() != 0 {
+		// Sliced arrays (never built by our readers) are read per row.
+		v.valid = nil
+		return v
+	}
+	k, ok := event.ColumnKind(f)
+	if !ok {
+		return v
+	}
+	v.kind = k
+	switch a := arr.(type) {
+	case *array.Int64:
+		v.i64 = a.Int64Values()
+	case *array.Float64:
+		v.f64 = a.Float64Values()
+	case *array.Timestamp:
+		v.i64 = timestampsAsInt64(a)
+	case *array.Duration:
+		v.i64 = durationsAsInt64(a)
+	case *array.Null:
+		v.isConst, v.c = true, event.Null
+	case *array.String, *array.Boolean:
+	default:
+		v.kind = planner.KindAny
+	}
+	return v
+}
+
+// chunk is a set of events flowing through a stream: a domain of rows with
+// one event time and one column per field each, and the selected rows in
+// order. Filters narrow sel; projections swap columns over the same domain,
+// so nothing is copied until a kernel computes a new column.
+type chunk struct {
+	typ   string
+	n     int
+	ts    []int64
+	names []string
+	cols  []*vec
+	sel   []int32
+	// prov says where the domain rows come from, for output order.
+	prov *prov
+	// up maps domain rows to the rows of the stream's input chunk when an
+	// operator (.process) made a new domain; nil: the same rows.
+	up *upMap
+}
+
+// upMap maps rows of a chunk made inside a stream to the stream's input.
+type upMap struct {
+	prow []int32 // input row
+	seq  []int32 // rank among the outputs made from that input row
+}
+
+func (c *chunk) upRow(r int32) int32 {
+	if c.up == nil {
+		return r
+	}
+	return c.up.prow[r]
+}
+
+func (c *chunk) upSeq(r int32) int32 {
+	if c.up == nil {
+		return 0
+	}
+	return c.up.seq[r]
+}
+
+// prov is the provenance of a chunk's rows. Raw input rows are numbered
+// from base in input order; a stream's output rows descend from rows of
+// the stream's input chunk. The delivery order of VPL.md §3 and §7.3 (per
+// input event: phase, then breadth-first through the cascade, subscribers
+// in declaration order) is the order of the keys appendKey builds.
+type prov struct {
+	parent *chunk // nil for raw input
+	base   int64  // raw input: position of row 0
+	phase  uint8  // raw input: 0 watermark phase, 1 dispatch phase
+	sub    int32  // index of the producing stream
+	prow   []int32
+	seq    []int32
+}
+
+// appendKey appends the order key of domain row r: the input position
+// (8 bytes), the phase, the generation, then for each generation the
+// producing stream and the output's rank. Keys of one generation have one
+// length, so byte order is breadth-first order.
+func appendKey(b []byte, c *chunk, r int32) []byte {
+	p := c.prov
+	if p.parent == nil {
+		o := uint64(p.base + int64(r))
+		return append(b, byte(o>>56), byte(o>>48), byte(o>>40), byte(o>>32), byte(o>>24), byte(o>>16), byte(o>>8), byte(o), p.phase, 0)
+	}
+	pr, sq := r, int32(0)
+	if p.prow != nil {
+		pr, sq = p.prow[r], p.seq[r]
+	}
+	b = appendKey(b, p.parent, pr)
+	b[9]++ // generation
+	return append(b, byte(p.sub>>8), byte(p.sub), byte(sq>>24), byte(sq>>16), byte(sq>>8), byte(sq))
+}
+
+// col returns the index of the named field, or -1.
+func (c *chunk) col(name string) int {
+	for i, n := range c.names {
+		if n == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// rowEvent returns a domain row in row form, strings copied.
+func (c *chunk) rowEvent(row int) event.Event {
+	ev := event.Event{Type: c.typ, TS: c.ts[row], Fields: make([]event.Field, len(c.names))}
+	for i, name := range c.names {
+		ev.Fields[i] = event.Field{Name: name, Value: cloneValue(c.cols[i].value(row))}
+	}
+	return ev
+}
+
+// cloneValue copies a string out of a shared buffer.
+func cloneValue(v event.Value) event.Value {
+	if v.Kind() == event.KindString {
+		return event.String(strings.Clone(v.AsString()))
+	}
+	return v
+}
+
+// chunkFromBatch wraps a reader's batch as a chunk with every row selected.
+func chunkFromBatch(b event.Batch, sel []int32) *chunk {
+	rec := b.Rec
+	n := int(rec.NumRows())
+	c := &chunk{typ: b.Type, n: n}
+	c.ts = timestampsAsInt64(rec.Column(0).(*array.Timestamp))
+	fields := rec.Schema().Fields()
+	c.names = make([]string, 0, len(fields)-1)
+	c.cols = make([]*vec, 0, len(fields)-1)
+	for i := 1; i < len(fields); i++ {
+		c.names = append(c.names, fields[i].Name)
+		c.cols = append(c.cols, vecFromArrow(fields[i], rec.Column(i)))
+	}
+	c.sel = identity(sel, n)
+	return c
+}
+
+// identity returns [0, n) in buf.
+func identity(buf []int32, n int) []int32 {
+	if cap(buf) < n {
+		buf = make([]int32, n)
+	}
+	buf = buf[:n]
+	for i := range buf {
+		buf[i] = int32(i)
+	}
+	return buf
+}
+
+// batchView gives row-at-a-time code access to a chunk's current row.
+type batchView struct {
+	c   *chunk
+	typ string
+}
+
+func (v *batchView) col(name string) int { return v.c.col(name) }
+
+func (v *batchView) value(col, row int) event.Value { return v.c.cols[col].value(row) }
+
+func (v *batchView) field(name string, row int) event.Value {
+	if i := v.c.col(name); i >= 0 {
+		return v.c.cols[i].value(row)
+	}
+	return event.Null
+}
+
+func (v *batchView) ts(row int) int64 { return v.c.ts[row] }
+
+// rowMap returns the row's fields as a map value.
+func (v *batchView) rowMap(row int) event.Value {
+	keys := make([]string, len(v.c.names))
+	vals := make([]event.Value, len(v.c.names))
+	copy(keys, v.c.names)
+	for i := range v.c.cols {
+		vals[i] = cloneValue(v.c.cols[i].value(row))
+	}
+	return event.Map(keys, vals)
+}

@@ -1,0 +1,424 @@
+package exec
+
+import (
+	"container/list"
+	"hash/maphash"
+	"math"
+	"strconv"
+
+	"github.com/varpulis/varpulis-go/event"
+	"github.com/varpulis/varpulis-go/planner"
+)
+
+// operator is one step of a stream's pipeline. It may narrow the selection
+// of its input chunk or return a new chunk; it must not modify a chunk it
+// did not create, because one input chunk is shared by every stream that
+// reads it.
+type operator interface {
+	run(c *chunk) *chunk
+}
+
+// filterOp is .where.
+type filterOp struct {
+	p   predicate
+	buf []int32
+}
+
+func (o *filterOp) run(c *chunk) *chunk {
+	o.buf = o.p.filter(c, c.sel, o.buf[:0])
+	out := *c
+	out.sel = o.buf
+	return &out
+}
+
+// projectOp is .select and .emit: the output shares the input's row domain,
+// field reads are zero copy and computed fields come from kernels.
+type projectOp struct {
+	names   []string
+	ks      []kernel
+	keepAll bool
+	cols    []*vec // owned: the input chunk's column list must not change
+}
+
+func (o *projectOp) run(c *chunk) *chunk {
+	if o.keepAll {
+		return c
+	}
+	o.cols = grow(o.cols, len(o.ks))
+	for i, k := range o.ks {
+		o.cols[i] = k.eval(c, c.sel)
+	}
+	out := *c
+	out.names, out.cols = o.names, o.cols
+	return &out
+}
+
+// printOp is .print: `[print] <stream> v1 v2 ...` on the diagnostic output.
+type printOp struct {
+	rt     *Runtime
+	stream string
+	ks     []kernel
+	buf    []byte
+}
+
+func (o *printOp) run(c *chunk) *chunk {
+	vals := make([]*vec, len(o.ks))
+	for i, k := range o.ks {
+		vals[i] = k.eval(c, c.sel)
+	}
+	for _, r := range c.sel {
+		b := append(o.buf[:0], "[print] "...)
+		b = append(b, o.stream...)
+		if len(o.ks) == 0 {
+			b = append(b, ' ')
+			b = appendRowText(b, c, int(r))
+		}
+		for _, v := range vals {
+			b = append(b, ' ')
+			x := v.value(int(r))
+			if x.Kind() == event.KindString {
+				b = append(b, x.AsString()...)
+			} else {
+				b = event.AppendText(b, x)
+			}
+		}
+		b = append(b, '\n')
+		o.rt.diag(b)
+		o.buf = b
+	}
+	return c
+}
+
+// logOp is .log: `<level> <stream>: <message> <data as JSON>`.
+type logOp struct {
+	rt      *Runtime
+	stream  string
+	level   string
+	message kernel
+	data    kernel
+	buf     []byte
+}
+
+func (o *logOp) run(c *chunk) *chunk {
+	var msg, data *vec
+	if o.message != nil {
+		msg = o.message.eval(c, c.sel)
+	}
+	if o.data != nil {
+		data = o.data.eval(c, c.sel)
+	}
+	for _, r := range c.sel {
+		b := append(o.buf[:0], o.level...)
+		b = append(b, ' ')
+		b = append(b, o.stream...)
+		b = append(b, ':')
+		if msg != nil {
+			b = append(b, ' ')
+			m := msg.value(int(r))
+			if m.Kind() == event.KindString {
+				b = append(b, m.AsString()...)
+			} else {
+				b = event.AppendText(b, m)
+			}
+		}
+		if data != nil {
+			b = append(b, ' ')
+			b = event.AppendJSON(b, data.value(int(r)))
+		}
+		b = append(b, '\n')
+		o.rt.diag(b)
+		o.buf = b
+	}
+	return c
+}
+
+// keyer computes partition keys.
+type keyer struct {
+	fields []string
+}
+
+func (k *keyer) key(c *chunk, r int) event.Value {
+	if len(k.fields) == 0 {
+		return event.Null
+	}
+	if len(k.fields) == 1 {
+		return cloneValue(fieldValue(c, k.fields[0], r))
+	}
+	vals := make([]event.Value, len(k.fields))
+	for i, f := range k.fields {
+		vals[i] = cloneValue(fieldValue(c, f, r))
+	}
+	return event.Array(vals)
+}
+
+func fieldValue(c *chunk, name string, r int) event.Value {
+	if i := c.col(name); i >= 0 {
+		return c.cols[i].value(r)
+	}
+	return event.Null
+}
+
+// limitOp is .limit(n) and .first(): the first n events per partition.
+type limitOp struct {
+	n      int64
+	part   keyer
+	counts valueMap[int64]
+	buf    []int32
+}
+
+func (o *limitOp) run(c *chunk) *chunk {
+	o.buf = o.buf[:0]
+	for _, r := range c.sel {
+		k := o.part.key(c, int(r))
+		n := o.counts.get(k)
+		if n < o.n {
+			o.counts.put(k, n+1)
+			o.buf = append(o.buf, r)
+		}
+	}
+	out := *c
+	out.sel = o.buf
+	return &out
+}
+
+// distinctOp is .distinct([e]): drops events whose key was seen before, per
+// partition, remembering at most max keys (least recently seen forgotten).
+type distinctOp struct {
+	rt     *Runtime
+	stream string
+	key    kernel // nil: all fields
+	part   keyer
+	max    int
+	seen   valueMap[*list.Element]
+	lru    *list.List // of event.Value keys, most recent at the front
+	buf    []int32
+}
+
+func (o *distinctOp) run(c *chunk) *chunk {
+	var kv *vec
+	if o.key != nil {
+		kv = o.key.eval(c, c.sel)
+	}
+	o.buf = o.buf[:0]
+	for _, r := range c.sel {
+		var k event.Value
+		if kv != nil {
+			k = cloneValue(kv.value(int(r)))
+		} else {
+			k = rowKey(c, int(r))
+		}
+		if len(o.part.fields) > 0 {
+			k = event.Array([]event.Value{o.part.key(c, int(r)), k})
+		}
+		if el, ok := o.seen.lookup(k); ok {
+			o.lru.MoveToFront(el)
+			continue
+		}
+		o.buf = append(o.buf, r)
+		o.seen.put(k, o.lru.PushFront(k))
+		if o.lru.Len() > o.max {
+			oldest := o.lru.Back()
+			o.lru.Remove(oldest)
+			o.seen.remove(oldest.Value.(event.Value))
+			o.rt.limitHit(o.stream, "max_distinct_keys", o.max)
+		}
+	}
+	out := *c
+	out.sel = o.buf
+	return &out
+}
+
+// rowKey is the key of a whole event: its (name, value) pairs as a map,
+// which compares equal whatever the field order (VPL.md §11.7).
+func rowKey(c *chunk, r int) event.Value {
+	keys := make([]string, len(c.names))
+	vals := make([]event.Value, len(c.names))
+	copy(keys, c.names)
+	for i := range c.cols {
+		vals[i] = cloneValue(c.cols[i].value(r))
+	}
+	return event.Map(keys, vals)
+}
+
+// processOp is .process(f(args)): each event is replaced by the events the
+// call's emit statements create, which may have several shapes, so it
+// yields a list of chunks.
+type processOp struct {
+	rt   *Runtime
+	call *planner.UserCall
+	args []kernel
+}
+
+func (o *processOp) runMany(c *chunk) []*chunk {
+	argv := make([]*vec, len(o.args))
+	for i, k := range o.args {
+		argv[i] = k.eval(c, c.sel)
+	}
+	var emitted []event.Event
+	var prow, seq []int32
+	vals := make([]event.Value, len(o.args))
+	for _, r := range c.sel {
+		for i, v := range argv {
+			vals[i] = cloneValue(v.value(int(r)))
+		}
+		before := len(emitted)
+		env := rowEnv{view: &batchView{c: c, typ: c.typ}, row: int(r), rt: o.rt, emitted: &emitted}
+		callUser(o.call.Fn, vals, &env)
+		for i := before; i < len(emitted); i++ {
+			// Rows map to the stream's input rows through c's own map.
+			prow = append(prow, c.upRow(r))
+			seq = append(seq, c.upSeq(r)+int32(i-before))
+		}
+	}
+	return rowsChunks(emitted, c.prov, prow, seq)
+}
+
+// rowsChunks builds chunks from events, one per run of events of one type
+// and one field-name sequence.
+func rowsChunks(evs []event.Event, p *prov, prow, seq []int32) []*chunk {
+	var out []*chunk
+	for start := 0; start < len(evs); {
+		end := start + 1
+		for end < len(evs) && sameShape(&evs[start], &evs[end]) {
+			end++
+		}
+		run := evs[start:end]
+		c := &chunk{typ: run[0].Type, n: len(run), ts: make([]int64, len(run)), prov: p,
+			up: &upMap{prow: prow[start:end], seq: seq[start:end]}}
+		for i := range run {
+			c.ts[i] = run[i].TS
+		}
+		for f := range run[0].Fields {
+			v := &vec{kind: planner.KindAny, vals: make([]event.Value, len(run))}
+			for i := range run {
+				v.vals[i] = run[i].Fields[f].Value
+			}
+			c.names = append(c.names, run[0].Fields[f].Name)
+			c.cols = append(c.cols, v)
+		}
+		c.sel = identity(nil, len(run))
+		out = append(out, c)
+		start = end
+	}
+	return out
+}
+
+func sameShape(a, b *event.Event) bool {
+	if a.Type != b.Type || len(a.Fields) != len(b.Fields) {
+		return false
+	}
+	for i := range a.Fields {
+		if a.Fields[i].Name != b.Fields[i].Name {
+			return false
+		}
+	}
+	return true
+}
+
+// valueMap is a hash map keyed by values under key equality (event.Equal:
+// 1 and 1.0 are one key).
+type valueMap[V any] struct {
+	m map[uint64][]valueEntry[V]
+	n int
+}
+
+type valueEntry[V any] struct {
+	k event.Value
+	v V
+}
+
+var hashSeed = maphash.MakeSeed()
+
+func (m *valueMap[V]) lookup(k event.Value) (V, bool) {
+	for _, e := range m.m[hashValue(k)] {
+		if event.Equal(e.k, k) {
+			return e.v, true
+		}
+	}
+	var zero V
+	return zero, false
+}
+
+func (m *valueMap[V]) get(k event.Value) V {
+	v, _ := m.lookup(k)
+	return v
+}
+
+func (m *valueMap[V]) put(k event.Value, v V) {
+	if m.m == nil {
+		m.m = map[uint64][]valueEntry[V]{}
+	}
+	h := hashValue(k)
+	b := m.m[h]
+	for i := range b {
+		if event.Equal(b[i].k, k) {
+			b[i].v = v
+			return
+		}
+	}
+	m.m[h] = append(b, valueEntry[V]{k, v})
+	m.n++
+}
+
+func (m *valueMap[V]) remove(k event.Value) {
+	h := hashValue(k)
+	b := m.m[h]
+	for i := range b {
+		if event.Equal(b[i].k, k) {
+			b = append(b[:i], b[i+1:]...)
+			m.n--
+			if len(b) == 0 {
+				delete(m.m, h)
+			} else {
+				m.m[h] = b
+			}
+			return
+		}
+	}
+}
+
+// hashValue hashes consistently with event.Equal: an integral float hashes
+// like the int of the same value; map entries combine order-independently.
+func hashValue(v event.Value) uint64 {
+	var h maphash.Hash
+	h.SetSeed(hashSeed)
+	writeHash(&h, v)
+	return h.Sum64()
+}
+
+func writeHash(h *maphash.Hash, v event.Value) {
+	switch v.Kind() {
+	case event.KindInt:
+		h.WriteByte(1)
+		h.WriteString(strconv.FormatInt(v.AsInt(), 36))
+	case event.KindFloat:
+		f := v.AsFloat()
+		if f == math.Trunc(f) && f >= -9.2e18 && f <= 9.2e18 {
+			h.WriteByte(1)
+			h.WriteString(strconv.FormatInt(int64(f), 36))
+			return
+		}
+		h.WriteByte(2)
+		h.WriteString(strconv.FormatUint(math.Float64bits(f), 36))
+	case event.KindMap:
+		h.WriteByte(byte(event.KindMap))
+		var sum uint64
+		for i, k := range v.Keys() {
+			var eh maphash.Hash
+			eh.SetSeed(hashSeed)
+			eh.WriteString(k)
+			writeHash(&eh, v.Elems()[i])
+			sum += eh.Sum64()
+		}
+		h.WriteString(strconv.FormatUint(sum, 36))
+	case event.KindArray:
+		h.WriteByte(byte(event.KindArray))
+		for _, e := range v.Elems() {
+			writeHash(h, e)
+		}
+	default:
+		h.WriteByte(byte(v.Kind()) + 10)
+		h.WriteString(v.AsString())
+		h.WriteString(strconv.FormatInt(v.AsInt(), 36))
+	}
+}

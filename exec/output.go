@@ -1,0 +1,64 @@
+package exec
+
+import (
+	"github.com/varpulis/varpulis-go/event"
+)
+
+// Output is a run of output events handed to a Sink: rows of one chunk, in
+// delivery order. It is valid only during the Emit call.
+type Output struct {
+	c    *chunk
+	rows []int32
+}
+
+// Len returns the number of events.
+func (o *Output) Len() int { return len(o.rows) }
+
+// Type returns the type of the events.
+func (o *Output) Type() string { return o.c.typ }
+
+// Event returns event i in row form (values copied).
+func (o *Output) Event(i int) event.Event { return o.c.rowEvent(int(o.rows[i])) }
+
+// AppendJSON appends event i in the JSON form of VPL.md §7.2, without a
+// newline.
+func (o *Output) AppendJSON(b []byte, i int) []byte {
+	r := int(o.rows[i])
+	c := o.c
+	b = append(b, `{"stream":`...)
+	b = event.AppendJSONString(b, c.typ)
+	b = append(b, `,"ts":"`...)
+	b = event.AppendTimestamp(b, c.ts[r])
+	b = append(b, `","fields":{`...)
+	for f, name := range c.names {
+		if f > 0 {
+			b = append(b, ',')
+		}
+		b = event.AppendJSONString(b, name)
+		b = append(b, ':')
+		b = event.AppendJSON(b, c.cols[f].value(r))
+	}
+	return append(b, "}}"...)
+}
+
+// AppendText appends event i in the text form of VPL.md §7.2.
+func (o *Output) AppendText(b []byte, i int) []byte {
+	return appendRowText(b, o.c, int(o.rows[i]))
+}
+
+// appendRowText writes `<ts> <type> {<name>: <value>, ...}`.
+func appendRowText(b []byte, c *chunk, r int) []byte {
+	b = event.AppendTimestamp(b, c.ts[r])
+	b = append(b, ' ')
+	b = append(b, c.typ...)
+	b = append(b, " {"...)
+	for f, name := range c.names {
+		if f > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, name...)
+		b = append(b, ": "...)
+		b = event.AppendText(b, c.cols[f].value(r))
+	}
+	return append(b, '}')
+}

@@ -1,0 +1,600 @@
+package exec
+
+import (
+	"bytes"
+	"container/list"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/cockroachdb/errors"
+	"github.com/varpulis/varpulis-go/event"
+	"github.com/varpulis/varpulis-go/event/scalar"
+	"github.com/varpulis/varpulis-go/planner"
+)
+
+// Limits are the per-stream resource limits of VPL.md §4.7.
+type Limits struct {
+	MaxRuns         int
+	MaxKleene       int
+	MaxMatches      int
+	MaxJoinBuffer   int
+	MaxDistinctKeys int
+}
+
+// DefaultLimits are the limits of VPL.md §4.7.
+var DefaultLimits = Limits{
+	MaxRuns:         10_000,
+	MaxKleene:       1_000,
+	MaxMatches:      10_000,
+	MaxJoinBuffer:   1_000,
+	MaxDistinctKeys: 100_000,
+}
+
+// Sink receives output events in the deterministic order of VPL.md §7.3.
+type Sink interface {
+	Emit(o *Output) error
+}
+
+// Options configure a Runtime.
+type Options struct {
+	Sink   Sink
+	Diag   io.Writer // .print, .log and warnings; nil discards
+	Limits Limits
+	// OnLimit is called when a limit is hit (for metrics).
+	OnLimit func(stream, limit string)
+}
+
+// Runtime runs a plan: it routes input batches to the streams that read
+// them, runs the streams in dependency order and hands visible outputs to
+// the sink in delivery order.
+type Runtime struct {
+	plan    *planner.Plan
+	opts    Options
+	streams []*streamExec
+	order   []int            // topological order, ties in declaration order
+	subs    map[string][]int // name -> streams reading it, declaration order
+	globals []event.Value
+	warned  map[string]bool
+	// rowAtATime: some expression may assign a global, so events must be
+	// processed one at a time for later evaluations to see the new value.
+	rowAtATime bool
+
+	pending [][]*chunk
+	outputs []*chunk
+	keyA    []byte
+	keyB    []byte
+	outBuf  Output
+	runs    []*chunk
+}
+
+// streamExec is a compiled stream.
+type streamExec struct {
+	plan  *planner.Stream
+	entry map[string]predicate // per input name: nil passes everything
+	ops   []operator
+	proc  map[int]*processOp // ops index -> process step
+	// emitAfterProcess: an .emit renames the events .process built.
+	emitAfterProcess bool
+}
+
+// New compiles a plan and runs its load-time statements.
+func New(plan *planner.Plan, opts Options) (*Runtime, error) {
+	if opts.Limits == (Limits{}) {
+		opts.Limits = DefaultLimits
+	}
+	rt := &Runtime{
+		plan:    plan,
+		opts:    opts,
+		subs:    map[string][]int{},
+		globals: make([]event.Value, len(plan.Globals)),
+		warned:  map[string]bool{},
+		pending: make([][]*chunk, len(plan.Streams)),
+	}
+	rt.rowAtATime = assignsGlobals(plan)
+	for i, s := range plan.Streams {
+		se, err := rt.compileStream(s)
+		if err != nil {
+			return nil, err
+		}
+		rt.streams = append(rt.streams, se)
+		seen := map[string]bool{}
+		for _, in := range s.Inputs {
+			if !seen[in.Name] {
+				seen[in.Name] = true
+				rt.subs[in.Name] = append(rt.subs[in.Name], i)
+			}
+		}
+	}
+	order, err := topoOrder(plan, rt.subs)
+	if err != nil {
+		return nil, err
+	}
+	rt.order = order
+	env := rowEnv{rt: rt, frame: nil}
+	execBlock(plan.Init, &env, false)
+	return rt, nil
+}
+
+// assignsGlobals reports whether any function body assigns a global.
+func assignsGlobals(p *planner.Plan) bool {
+	var walk func([]planner.Stmt) bool
+	walk = func(stmts []planner.Stmt) bool {
+		for _, s := range stmts {
+			switch s := s.(type) {
+			case *planner.SetGlobal:
+				return true
+			case *planner.If:
+				for _, b := range s.Bodies {
+					if walk(b) {
+						return true
+					}
+				}
+				if walk(s.Else) {
+					return true
+				}
+			case *planner.For:
+				if walk(s.Body) {
+					return true
+				}
+			case *planner.While:
+				if walk(s.Body) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, f := range p.Functions {
+		if walk(f.Body) {
+			return true
+		}
+	}
+	return false
+}
+
+// topoOrder orders streams so that producers come before consumers; among
+// streams free to go, declaration order decides.
+func topoOrder(p *planner.Plan, subs map[string][]int) ([]int, error) {
+	n := len(p.Streams)
+	indeg := make([]int, n)
+	edges := make([][]int, n)
+	for i, s := range p.Streams {
+		targets := map[int]bool{}
+		for _, name := range []string{s.Name, s.OutType} {
+			for _, j := range subs[name] {
+				targets[j] = true
+			}
+		}
+		for j := range targets {
+			edges[i] = append(edges[i], j)
+			indeg[j]++
+		}
+	}
+	var order []int
+	done := make([]bool, n)
+	for len(order) < n {
+		next := -1
+		for i := 0; i < n; i++ {
+			if !done[i] && indeg[i] == 0 {
+				next = i
+				break
+			}
+		}
+		if next < 0 {
+			return nil, errors.Newf("streams depend on each other in a cycle")
+		}
+		done[next] = true
+		order = append(order, next)
+		for _, j := range edges[next] {
+			indeg[j]--
+		}
+	}
+	return order, nil
+}
+
+func (rt *Runtime) compileStream(s *planner.Stream) (*streamExec, error) {
+	se := &streamExec{plan: s, entry: map[string]predicate{}, proc: map[int]*processOp{}, emitAfterProcess: emitAfterProcess(s)}
+	if s.Merge {
+		preds := map[string][]planner.Expr{}
+		all := map[string]bool{}
+		for _, in := range s.Inputs {
+			if in.Pred == nil {
+				all[in.Name] = true
+			} else {
+				preds[in.Name] = append(preds[in.Name], in.Pred)
+			}
+		}
+		for name, ps := range preds {
+			if all[name] {
+				continue
+			}
+			e := ps[0]
+			for _, p := range ps[1:] {
+				e = &planner.Binary{Op: scalar.OpOr, X: e, Y: p}
+			}
+			se.entry[name] = rt.compilePred(e)
+		}
+	}
+	part := keyer{fields: s.PartitionBy}
+	for i, op := range s.Ops {
+		switch op := op.(type) {
+		case *planner.Filter:
+			se.ops = append(se.ops, &filterOp{p: rt.compilePred(op.Pred)})
+		case *planner.Project:
+			po := &projectOp{keepAll: op.KeepAll}
+			for _, it := range op.Items {
+				po.names = append(po.names, it.Name)
+				po.ks = append(po.ks, rt.compile(it.X))
+			}
+			se.ops = append(se.ops, po)
+		case *planner.Print:
+			po := &printOp{rt: rt, stream: s.Name}
+			for _, a := range op.Args {
+				po.ks = append(po.ks, rt.compile(a))
+			}
+			se.ops = append(se.ops, po)
+		case *planner.Log:
+			lo := &logOp{rt: rt, stream: s.Name, level: op.Level}
+			if op.Message != nil {
+				lo.message = rt.compile(op.Message)
+			}
+			if op.Data != nil {
+				lo.data = rt.compile(op.Data)
+			}
+			se.ops = append(se.ops, lo)
+		case *planner.Limit:
+			se.ops = append(se.ops, &limitOp{n: op.N, part: part})
+		case *planner.Distinct:
+			do := &distinctOp{rt: rt, stream: s.Name, part: part, max: rt.opts.Limits.MaxDistinctKeys, lru: list.New()}
+			if op.Key != nil {
+				do.key = rt.compile(op.Key)
+			}
+			se.ops = append(se.ops, do)
+		case *planner.Process:
+			po := &processOp{rt: rt, call: op.Call}
+			for _, a := range op.Call.Args {
+				po.args = append(po.args, rt.compile(a))
+			}
+			se.proc[i] = po
+			se.ops = append(se.ops, nil)
+		case *planner.To:
+			// Connectors are inert here: simulate never opens them.
+			se.ops = append(se.ops, nil)
+		default:
+			return nil, errors.AssertionFailedf("operator %T not supported", op)
+		}
+	}
+	return se, nil
+}
+
+// Process runs one input batch whose first row is input event number base
+// (0-based, in input order).
+func (rt *Runtime) Process(b event.Batch, base int64) error {
+	if b.Len() == 0 {
+		return nil
+	}
+	c := chunkFromBatch(b, nil)
+	c.prov = &prov{base: base, phase: 1}
+	if rt.rowAtATime && c.n > 1 {
+		all := c.sel
+		for _, r := range all {
+			one := *c
+			one.sel = []int32{r}
+			if err := rt.run(&one); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return rt.run(c)
+}
+
+// run delivers a raw chunk through every stream and writes the outputs.
+func (rt *Runtime) run(c *chunk) error {
+	for _, s := range rt.subs[c.typ] {
+		rt.pending[s] = append(rt.pending[s], c)
+	}
+	rt.outputs = rt.outputs[:0]
+	for _, si := range rt.order {
+		ins := rt.pending[si]
+		if len(ins) == 0 {
+			continue
+		}
+		rt.pending[si] = ins[:0]
+		se := rt.streams[si]
+		runs := rt.orderRuns(ins)
+		for i, in := range runs {
+			outs := rt.runStream(si, se, in)
+			for _, o := range outs {
+				if len(o.sel) == 0 {
+					continue
+				}
+				if len(runs) > 1 && i < len(runs)-1 {
+					o = detach(o)
+				}
+				if se.plan.Visible {
+					rt.outputs = append(rt.outputs, o)
+				}
+				rt.route(si, o)
+			}
+		}
+	}
+	return rt.writeOutputs()
+}
+
+// route hands a stream's output to the streams reading its type or its
+// name, once each (VPL.md §11.12).
+func (rt *Runtime) route(from int, o *chunk) {
+	s := rt.streams[from].plan
+	targets := rt.subs[o.typ]
+	if s.Name != o.typ {
+		if extra := rt.subs[s.Name]; len(extra) > 0 {
+			targets = mergeSorted(targets, extra)
+		}
+	}
+	for _, t := range targets {
+		rt.pending[t] = append(rt.pending[t], o)
+	}
+}
+
+func mergeSorted(a, b []int) []int {
+	out := make([]int, 0, len(a)+len(b))
+	out = append(out, a...)
+	for _, x := range b {
+		if !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// orderRuns splits the chunks a stream receives into runs in delivery
+// order, so the stream sees its events in the order of VPL.md §3 even when
+// they come from several producers.
+func (rt *Runtime) orderRuns(ins []*chunk) []*chunk {
+	if len(ins) == 1 {
+		return ins
+	}
+	if siblings(ins) {
+		return rt.siblingRuns(ins)
+	}
+	heads := make([]int, len(ins))
+	var runs []*chunk
+	for {
+		best := -1
+		for i, c := range ins {
+			if heads[i] >= len(c.sel) {
+				continue
+			}
+			if best < 0 || rt.less(c, c.sel[heads[i]], ins[best], ins[best].sel[heads[best]]) {
+				best = i
+			}
+		}
+		if best < 0 {
+			return runs
+		}
+		c := ins[best]
+		start := heads[best]
+		end := start + 1
+		for end < len(c.sel) {
+			ok := true
+			for i, o := range ins {
+				if i != best && heads[i] < len(o.sel) && rt.less(o, o.sel[heads[i]], c, c.sel[end]) {
+					ok = false
+					break
+				}
+			}
+			if !ok {
+				break
+			}
+			end++
+		}
+		run := *c
+		run.sel = c.sel[start:end]
+		runs = append(runs, &run)
+		heads[best] = end
+	}
+}
+
+// siblings reports whether every chunk was made by a different stream from
+// the rows of one input chunk, keeping its domain: then order is by row,
+// then by stream.
+func siblings(ins []*chunk) bool {
+	p0 := ins[0].prov
+	if p0.parent == nil || p0.prow != nil {
+		return false
+	}
+	for _, c := range ins[1:] {
+		if p := c.prov; p.parent != p0.parent || p.prow != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// siblingRuns merges sibling chunks by (row, stream) without keys.
+func (rt *Runtime) siblingRuns(ins []*chunk) []*chunk {
+	heads := make([]int, len(ins))
+	runs := rt.runs[:0]
+	for {
+		best := -1
+		var bestRow int32
+		for i, c := range ins {
+			if heads[i] >= len(c.sel) {
+				continue
+			}
+			r := c.sel[heads[i]]
+			if best < 0 || r < bestRow || r == bestRow && c.prov.sub < ins[best].prov.sub {
+				best, bestRow = i, r
+			}
+		}
+		if best < 0 {
+			rt.runs = runs
+			return runs
+		}
+		// Extend the run while its rows come before every other head.
+		limit := int32(1<<31 - 1)
+		for i, c := range ins {
+			if i != best && heads[i] < len(c.sel) {
+				h := c.sel[heads[i]]
+				if c.prov.sub < ins[best].prov.sub {
+					h-- // the stream declared first wins ties
+				}
+				limit = min(limit, h)
+			}
+		}
+		c := ins[best]
+		start, end := heads[best], heads[best]+1
+		for end < len(c.sel) && c.sel[end] <= limit {
+			end++
+		}
+		run := *c
+		run.sel = c.sel[start:end]
+		runs = append(runs, &run)
+		heads[best] = end
+	}
+}
+
+func (rt *Runtime) less(a *chunk, ra int32, b *chunk, rb int32) bool {
+	// Fast path: siblings made from the same input rows without new domains
+	// order by input row, then by producing stream.
+	if pa, pb := a.prov, b.prov; pa.parent != nil && pa.parent == pb.parent && pa.prow == nil && pb.prow == nil {
+		if ra != rb {
+			return ra < rb
+		}
+		return pa.sub < pb.sub
+	}
+	rt.keyA = appendKey(rt.keyA[:0], a, ra)
+	rt.keyB = appendKey(rt.keyB[:0], b, rb)
+	return bytes.Compare(rt.keyA, rt.keyB) < 0
+}
+
+// runStream runs one input chunk through a stream's pipeline.
+func (rt *Runtime) runStream(si int, se *streamExec, in *chunk) []*chunk {
+	c := in
+	if p := se.entry[in.typ]; p != nil {
+		f := *in
+		f.sel = p.filter(in, in.sel, nil)
+		c = &f
+	}
+	cur := []*chunk{c}
+	for i, op := range se.ops {
+		if po := se.proc[i]; po != nil {
+			var next []*chunk
+			for _, x := range cur {
+				if len(x.sel) > 0 {
+					next = append(next, po.runMany(x)...)
+				}
+			}
+			cur = next
+			continue
+		}
+		if op == nil {
+			continue
+		}
+		for j, x := range cur {
+			if len(x.sel) > 0 {
+				cur[j] = op.run(x)
+			}
+		}
+	}
+	for j, x := range cur {
+		o := *x
+		o.typ = se.plan.OutType
+		if len(se.proc) > 0 && !se.emitAfterProcess {
+			o.typ = x.typ // events built by emit statements keep their type
+		}
+		p := &prov{parent: in, sub: int32(si)}
+		if x.up != nil {
+			p.prow, p.seq = x.up.prow, x.up.seq
+		}
+		o.prov, o.up = p, nil
+		cur[j] = &o
+	}
+	return cur
+}
+
+// emitAfterProcess reports whether an .emit follows the last .process,
+// renaming its events to the stream's output type.
+func emitAfterProcess(s *planner.Stream) bool {
+	last := -1
+	for i, op := range s.Ops {
+		if _, ok := op.(*planner.Process); ok {
+			last = i
+		}
+	}
+	for _, op := range s.Ops[last+1:] {
+		if p, ok := op.(*planner.Project); ok && p.Emit {
+			return true
+		}
+	}
+	return false
+}
+
+// detach copies a chunk's computed columns, whose buffers belong to
+// kernels that will run again before the chunk is consumed.
+func detach(c *chunk) *chunk {
+	o := *c
+	o.cols = make([]*vec, len(c.cols))
+	for i, v := range c.cols {
+		if v.arr != nil || v.isConst {
+			o.cols[i] = v
+			continue
+		}
+		nv := &vec{kind: planner.KindAny, vals: make([]event.Value, c.n)}
+		for _, r := range c.sel {
+			nv.vals[r] = cloneValue(v.value(int(r)))
+		}
+		o.cols[i] = nv
+	}
+	o.sel = slices.Clone(c.sel)
+	return &o
+}
+
+// writeOutputs hands the visible outputs of one delivery round to the sink
+// in key order.
+func (rt *Runtime) writeOutputs() error {
+	outs := rt.outputs
+	if len(outs) == 0 || rt.opts.Sink == nil {
+		return nil
+	}
+	if len(outs) == 1 {
+		rt.outBuf = Output{c: outs[0], rows: outs[0].sel}
+		return rt.opts.Sink.Emit(&rt.outBuf)
+	}
+	for _, run := range rt.orderRuns(outs) {
+		rt.outBuf = Output{c: run, rows: run.sel}
+		if err := rt.opts.Sink.Emit(&rt.outBuf); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Finish ends the input. Stateless streams have nothing left to flush.
+func (rt *Runtime) Finish() error { return nil }
+
+func (rt *Runtime) diag(b []byte) {
+	if rt.opts.Diag != nil {
+		_, _ = rt.opts.Diag.Write(b)
+	}
+}
+
+// warnOnce writes a warning once per key.
+func (rt *Runtime) warnOnce(key, msg string) {
+	if rt.warned[key] {
+		return
+	}
+	rt.warned[key] = true
+	rt.diag([]byte(msg + "\n"))
+}
+
+// limitHit counts a limit hit and warns once per stream and limit.
+func (rt *Runtime) limitHit(stream, limit string, n int) {
+	if rt.opts.OnLimit != nil {
+		rt.opts.OnLimit(stream, limit)
+	}
+	rt.warnOnce("limit:"+stream+":"+limit, fmt.Sprintf("warning: stream %s: limit %s=%d reached", stream, limit, n))
+}

@@ -1,0 +1,128 @@
+package planner
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// ExplainNode is one operator of an EXPLAIN tree: what it is, its
+// arguments as text, and its input.
+type ExplainNode struct {
+	Op    string            `json:"op"`
+	Args  map[string]string `json:"args,omitempty"`
+	Input []*ExplainNode    `json:"input,omitempty"`
+}
+
+// Explain returns one tree per stream, outermost operator first.
+func Explain(p *Plan) []*ExplainNode {
+	out := make([]*ExplainNode, 0, len(p.Streams))
+	for _, s := range p.Streams {
+		out = append(out, explainStream(s))
+	}
+	return out
+}
+
+func explainStream(s *Stream) *ExplainNode {
+	src := &ExplainNode{Op: "Source", Args: map[string]string{}}
+	if s.Merge {
+		src.Op = "Merge"
+	}
+	for i, in := range s.Inputs {
+		v := in.Name
+		if in.Label != "" {
+			v = in.Label + "=" + v
+		}
+		if in.Pred != nil {
+			v += " where " + in.Pred.String()
+		}
+		src.Args["input"+strconv.Itoa(i)] = v
+	}
+	if len(s.PartitionBy) > 0 {
+		src.Args["partition_by"] = strings.Join(s.PartitionBy, ", ")
+	}
+	node := src
+	for _, op := range s.Ops {
+		n := &ExplainNode{Op: op.opName(), Args: map[string]string{}, Input: []*ExplainNode{node}}
+		switch op := op.(type) {
+		case *Filter:
+			n.Args["predicate"] = op.Pred.String()
+		case *Project:
+			if op.Emit {
+				n.Op = "Emit"
+			}
+			if op.KeepAll {
+				n.Args["fields"] = "*"
+			}
+			for i, it := range op.Items {
+				n.Args[fmt.Sprintf("%02d", i)] = it.Name + ": " + it.X.String()
+			}
+			if op.As != "" {
+				n.Args["as"] = op.As
+			}
+		case *Print:
+			n.Args["args"] = joinExprs(op.Args)
+		case *Log:
+			n.Args["level"] = op.Level
+		case *Distinct:
+			if op.Key != nil {
+				n.Args["key"] = op.Key.String()
+			}
+		case *Limit:
+			n.Args["n"] = strconv.FormatInt(op.N, 10)
+		case *Process:
+			n.Args["call"] = op.Call.String()
+		case *To:
+			n.Args["connector"] = op.Connector
+		}
+		if len(n.Args) == 0 {
+			n.Args = nil
+		}
+		node = n
+	}
+	return &ExplainNode{Op: "Stream", Args: map[string]string{"name": s.Name, "type": s.OutType, "visible": strconv.FormatBool(s.Visible)}, Input: []*ExplainNode{node}}
+}
+
+// ExplainText renders the plan as an indented tree.
+func ExplainText(p *Plan) string {
+	var b strings.Builder
+	for _, n := range Explain(p) {
+		writeNode(&b, n, 0)
+	}
+	return b.String()
+}
+
+func writeNode(b *strings.Builder, n *ExplainNode, depth int) {
+	b.WriteString(strings.Repeat("  ", depth))
+	b.WriteString(n.Op)
+	if len(n.Args) > 0 {
+		keys := make([]string, 0, len(n.Args))
+		for k := range n.Args {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		b.WriteString(" [")
+		for i, k := range keys {
+			if i > 0 {
+				b.WriteString("; ")
+			}
+			if len(k) == 2 && k[0] >= '0' && k[0] <= '9' {
+				b.WriteString(n.Args[k])
+			} else {
+				b.WriteString(k + "=" + n.Args[k])
+			}
+		}
+		b.WriteString("]")
+	}
+	b.WriteByte('\n')
+	for _, in := range n.Input {
+		writeNode(b, in, depth+1)
+	}
+}
+
+// ExplainJSON renders the plan as JSON.
+func ExplainJSON(p *Plan) ([]byte, error) {
+	return json.MarshalIndent(Explain(p), "", "  ")
+}
