@@ -311,15 +311,17 @@ type NameSource struct {
 	Alias    string
 	AliasPos Pos
 	From     *CallOp // .from(...) when present
+	NamePos  Pos
 }
 
 // MergeMember is a member of merge(...): a name, or
 // `stream Label = Name[.where(p)]`.
 type MergeMember struct {
-	Pos   Pos
-	Label string // "" for a bare name
-	Name  string
-	Where Expr // nil when absent
+	Pos     Pos
+	Label   string // "" for a bare name
+	Name    string
+	Where   Expr // nil when absent
+	NamePos Pos
 }
 
 // MergeSource is `merge(m, ...)`.
@@ -331,10 +333,11 @@ type MergeSource struct {
 // JoinMember is a member of join(...): a name, or
 // `stream Label = Name.on(key)`.
 type JoinMember struct {
-	Pos   Pos
-	Label string
-	Name  string
-	On    Expr // nil when absent
+	Pos     Pos
+	Label   string
+	Name    string
+	On      Expr // nil when absent
+	NamePos Pos
 }
 
 // JoinSource is `join(m, ...)`.
@@ -345,11 +348,12 @@ type JoinSource struct {
 
 // SeqStep is one step of sequence(...): `a: T [where p] [.within(d)]`.
 type SeqStep struct {
-	Pos    Pos
-	Alias  string
-	Type   string
-	Where  Expr // nil when absent
-	Within Expr // nil when absent
+	Pos     Pos
+	Alias   string
+	Type    string
+	Where   Expr // nil when absent
+	Within  Expr // nil when absent
+	TypePos Pos
 }
 
 // SequenceSource is `sequence(step, ...)`.

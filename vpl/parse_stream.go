@@ -1,5 +1,7 @@
 package vpl
 
+import "fmt"
+
 // parseStream parses `stream Name [: T] = source op*`.
 func (p *parser) parseStream() Stmt {
 	d := &StreamDecl{Pos: p.tok.pos}
@@ -40,12 +42,13 @@ func (p *parser) parseSource() Source {
 		s.All = true
 		p.next()
 	}
-	s.Name, _ = p.ident("an event type")
+	s.Name, s.NamePos = p.ident("an event type")
 	if p.tok.kind == DOT && p.isOpAhead("from") {
 		p.next()
 		s.From = &CallOp{Pos: p.tok.pos, Name: "from"}
 		p.next()
 		s.From.Args = p.parseArgs("from")
+		p.checkArity(s.From)
 	}
 	if p.got(AS) {
 		s.Alias, s.AliasPos = p.ident("an alias")
@@ -62,15 +65,15 @@ func (p *parser) isOpAhead(name string) bool {
 
 // member parses the `stream Label = Name` head of a merge or join member,
 // or a bare name.
-func (p *parser) member() (label, name string, pos Pos) {
+func (p *parser) member() (label, name string, pos, namePos Pos) {
 	pos = p.tok.pos
 	if p.isWord("stream") && p.peek(1).kind == IDENT && p.peek(2).kind == ASSIGN {
 		p.next()
 		label, _ = p.ident("a member label")
 		p.next()
 	}
-	name, _ = p.ident("an event type")
-	return label, name, pos
+	name, namePos = p.ident("an event type")
+	return label, name, pos, namePos
 }
 
 func (p *parser) parseMerge() Source {
@@ -79,7 +82,7 @@ func (p *parser) parseMerge() Source {
 	p.expect(LPAREN)
 	for p.tok.kind != RPAREN && p.tok.kind != EOF {
 		var m MergeMember
-		m.Label, m.Name, m.Pos = p.member()
+		m.Label, m.Name, m.Pos, m.NamePos = p.member()
 		if m.Label != "" && p.tok.kind == DOT {
 			if p.isOpAhead("where") || p.isOpAhead("filter") || p.peek(1).kind == WHERE && p.peek(2).kind == LPAREN {
 				p.next()
@@ -107,7 +110,7 @@ func (p *parser) parseJoin() Source {
 	p.expect(LPAREN)
 	for p.tok.kind != RPAREN && p.tok.kind != EOF {
 		var m JoinMember
-		m.Label, m.Name, m.Pos = p.member()
+		m.Label, m.Name, m.Pos, m.NamePos = p.member()
 		if m.Label != "" {
 			if p.tok.kind != DOT || !p.isOpAhead("on") {
 				p.failExpected("'.on(' (a join member is Name or stream Label = Name.on(key))")
@@ -138,7 +141,7 @@ func (p *parser) parseSequence() Source {
 		st.Pos = p.tok.pos
 		st.Alias, _ = p.ident("a step alias")
 		p.expect(COLON)
-		st.Type, _ = p.ident("an event type")
+		st.Type, st.TypePos = p.ident("an event type")
 		if p.got(WHERE) {
 			st.Where = p.parseExpr()
 		}
@@ -217,7 +220,56 @@ func (p *parser) parseOp() Op {
 		return o
 	}
 	o.Args = p.parseArgs(name)
+	p.checkArity(o)
 	return o
+}
+
+// opArity gives the number of positional arguments of the operators whose
+// argument shape is fixed: a count outside [min, max] is a syntax error
+// (max < 0: no upper bound). Named parameters are the checker's (E080).
+var opArity = map[string][2]int{
+	"where": {1, 1}, "filter": {1, 1}, "having": {1, 1}, "within": {1, 1},
+	"allowed_lateness": {1, 1}, "policy": {1, 1}, "context": {1, 1},
+	"process": {1, 1}, "limit": {1, 1}, "first": {0, 0}, "distinct": {0, 1},
+	"on": {1, 1}, "partition_by": {1, -1}, "to": {1, 1}, "from": {1, 1}, "enrich": {1, 1},
+	"log": {0, 0}, "watermark": {0, 0}, "forecast": {0, 0}, "score": {0, 0},
+	"aggregate": {0, 0}, "trend_aggregate": {0, 0}, "pattern": {0, 0},
+}
+
+func (p *parser) checkArity(o *CallOp) {
+	ar, ok := opArity[o.Name]
+	if !ok {
+		return
+	}
+	n := 0
+	for _, a := range o.Args {
+		if a.Name == "" {
+			n++
+		}
+	}
+	switch {
+	case n >= ar[0] && (ar[1] < 0 || n <= ar[1]):
+	case o.Name == "first":
+		p.fail(o.Pos, ".first() takes no arguments")
+	case ar[1] == 0:
+		p.fail(o.Pos, ".%s() takes only named arguments", o.Name)
+	case ar[0] == ar[1]:
+		p.fail(o.Pos, ".%s() takes %s", o.Name, plural(ar[0], "positional argument"))
+	case ar[1] < 0:
+		p.fail(o.Pos, ".%s() takes at least %s", o.Name, plural(ar[0], "argument"))
+	default:
+		p.fail(o.Pos, ".%s() takes at most %s", o.Name, plural(ar[1], "argument"))
+	}
+}
+
+func plural(n int, noun string) string {
+	switch n {
+	case 0:
+		return "no " + noun + "s"
+	case 1:
+		return "one " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // parseStep parses `-> [all] T [where p] [as a]` (where and as in either
