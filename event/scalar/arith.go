@@ -2,7 +2,6 @@ package scalar
 
 import (
 	"math"
-	"math/bits"
 
 	"github.com/varpulis/varpulis-go/event"
 )
@@ -44,46 +43,18 @@ const (
 
 func kp(a, b event.Kind) uint8 { return uint8(a)<<4 | uint8(b) }
 
-// addInt, subInt and mulInt are int64 arithmetic reporting overflow, which
-// VPL turns into null instead of wrapping.
-func addInt(x, y int64) (int64, bool) {
-	s := x + y
-	return s, (s^x)&(s^y) >= 0
-}
-
-func subInt(x, y int64) (int64, bool) {
-	d := x - y
-	return d, (x^y)&(x^d) >= 0
-}
-
-func mulInt(x, y int64) (int64, bool) {
-	hi, lo := bits.Mul64(uint64(x), uint64(y))
-	// The signed high word is the unsigned one minus the other operand for
-	// each negative operand; the product fits iff that word is the sign
-	// extension of the low word.
-	shi := int64(hi)
-	if x < 0 {
-		shi -= y
-	}
-	if y < 0 {
-		shi -= x
-	}
-	return int64(lo), shi == int64(lo)>>63
-}
-
-// divInt truncates toward zero; division by zero and MinInt64 / -1 fail.
-func divInt(x, y int64) (int64, bool) {
-	if y == 0 || (y == -1 && x == math.MinInt64) {
-		return 0, false
-	}
-	return x / y, true
-}
-
 func intOrNull(n int64, ok bool) event.Value {
 	if !ok {
 		return event.Null
 	}
 	return event.Int(n)
+}
+
+func floatOrNull(f float64, ok bool) event.Value {
+	if !ok {
+		return event.Null
+	}
+	return event.Float(f)
 }
 
 func durOrNull(n int64, ok bool) event.Value {
@@ -104,11 +75,11 @@ func tsOrNull(n int64, ok bool) event.Value {
 func Neg(a event.Value) event.Value {
 	switch a.Kind() {
 	case event.KindInt:
-		return intOrNull(subInt(0, a.AsInt()))
+		return intOrNull(NegInt(a.AsInt()))
 	case event.KindFloat:
 		return event.Float(-a.AsFloat())
 	case event.KindDuration:
-		return durOrNull(subInt(0, a.AsInt()))
+		return durOrNull(NegInt(a.AsInt()))
 	}
 	return event.Null
 }
@@ -125,10 +96,22 @@ func BitNot(a event.Value) event.Value {
 // makes it float), string and array concatenation, timestamp + duration (in
 // either order) and duration + duration.
 func Add(a, b event.Value) event.Value {
+	// Fast paths first and everything else out of line: a Value is 40
+	// bytes, and a large body makes every call copy both operands.
+	if ka := a.Kind(); ka == b.Kind() {
+		if ka == event.KindInt {
+			return intOrNull(AddInt(a.AsInt(), b.AsInt()))
+		}
+		if ka == event.KindFloat {
+			return event.Float(a.AsFloat() + b.AsFloat())
+		}
+	}
+	return addSlow(a, b)
+}
+
+func addSlow(a, b event.Value) event.Value {
 	switch kinds(a, b) {
-	case pII:
-		return intOrNull(addInt(a.AsInt(), b.AsInt()))
-	case pFF, pIF, pFI:
+	case pIF, pFI:
 		return event.Float(a.AsFloat() + b.AsFloat())
 	case pSS:
 		x, y := a.AsString(), b.AsString()
@@ -144,9 +127,9 @@ func Add(a, b event.Value) event.Value {
 		out := make([]event.Value, 0, len(x)+len(y))
 		return event.Array(append(append(out, x...), y...))
 	case pTD, pDT:
-		return tsOrNull(addInt(a.AsInt(), b.AsInt()))
+		return tsOrNull(AddInt(a.AsInt(), b.AsInt()))
 	case pDD:
-		return durOrNull(addInt(a.AsInt(), b.AsInt()))
+		return durOrNull(AddInt(a.AsInt(), b.AsInt()))
 	}
 	return event.Null
 }
@@ -154,28 +137,52 @@ func Add(a, b event.Value) event.Value {
 // Sub is -: numbers, timestamp - duration (a timestamp), timestamp -
 // timestamp (a duration) and duration - duration.
 func Sub(a, b event.Value) event.Value {
+	if ka := a.Kind(); ka == b.Kind() {
+		if ka == event.KindInt {
+			return intOrNull(SubInt(a.AsInt(), b.AsInt()))
+		}
+		if ka == event.KindFloat {
+			return event.Float(a.AsFloat() - b.AsFloat())
+		}
+	}
+	return subSlow(a, b)
+}
+
+func subSlow(a, b event.Value) event.Value {
 	switch kinds(a, b) {
 	case pII:
-		return intOrNull(subInt(a.AsInt(), b.AsInt()))
+		return intOrNull(SubInt(a.AsInt(), b.AsInt()))
 	case pFF, pIF, pFI:
 		return event.Float(a.AsFloat() - b.AsFloat())
 	case pTD:
-		return tsOrNull(subInt(a.AsInt(), b.AsInt()))
+		return tsOrNull(SubInt(a.AsInt(), b.AsInt()))
 	case pTT, pDD:
-		return durOrNull(subInt(a.AsInt(), b.AsInt()))
+		return durOrNull(SubInt(a.AsInt(), b.AsInt()))
 	}
 	return event.Null
 }
 
 // Mul is *: numbers, and duration × int in either order.
 func Mul(a, b event.Value) event.Value {
+	if ka := a.Kind(); ka == b.Kind() {
+		if ka == event.KindInt {
+			return intOrNull(MulInt(a.AsInt(), b.AsInt()))
+		}
+		if ka == event.KindFloat {
+			return event.Float(a.AsFloat() * b.AsFloat())
+		}
+	}
+	return mulSlow(a, b)
+}
+
+func mulSlow(a, b event.Value) event.Value {
 	switch kinds(a, b) {
 	case pII:
-		return intOrNull(mulInt(a.AsInt(), b.AsInt()))
+		return intOrNull(MulInt(a.AsInt(), b.AsInt()))
 	case pFF, pIF, pFI:
 		return event.Float(a.AsFloat() * b.AsFloat())
 	case pDI, pID:
-		return durOrNull(mulInt(a.AsInt(), b.AsInt()))
+		return durOrNull(MulInt(a.AsInt(), b.AsInt()))
 	}
 	return event.Null
 }
@@ -184,17 +191,20 @@ func Mul(a, b event.Value) event.Value {
 // duration / int is a duration and duration / duration a float. Division by
 // zero, of either kind, is null, and so is MinInt64 / -1.
 func Div(a, b event.Value) event.Value {
+	if ka := a.Kind(); ka == b.Kind() && ka == event.KindInt {
+		return intOrNull(DivInt(a.AsInt(), b.AsInt()))
+	}
+	return divSlow(a, b)
+}
+
+func divSlow(a, b event.Value) event.Value {
 	switch kinds(a, b) {
 	case pII:
-		return intOrNull(divInt(a.AsInt(), b.AsInt()))
+		return intOrNull(DivInt(a.AsInt(), b.AsInt()))
 	case pFF, pIF, pFI:
-		y := b.AsFloat()
-		if y == 0 {
-			return event.Null
-		}
-		return event.Float(a.AsFloat() / y)
+		return floatOrNull(DivFloat(a.AsFloat(), b.AsFloat()))
 	case pDI:
-		return durOrNull(divInt(a.AsInt(), b.AsInt()))
+		return durOrNull(DivInt(a.AsInt(), b.AsInt()))
 	case pDD:
 		y := b.AsInt()
 		if y == 0 {
@@ -210,20 +220,9 @@ func Div(a, b event.Value) event.Value {
 func Mod(a, b event.Value) event.Value {
 	switch kinds(a, b) {
 	case pII:
-		y := b.AsInt()
-		if y == 0 {
-			return event.Null
-		}
-		if y == -1 { // MinInt64 % -1 is 0; avoid relying on the edge case
-			return event.Int(0)
-		}
-		return event.Int(a.AsInt() % y)
+		return intOrNull(ModInt(a.AsInt(), b.AsInt()))
 	case pFF, pIF, pFI:
-		y := b.AsFloat()
-		if y == 0 {
-			return event.Null
-		}
-		return event.Float(math.Mod(a.AsFloat(), y))
+		return floatOrNull(ModFloat(a.AsFloat(), b.AsFloat()))
 	}
 	return event.Null
 }
@@ -238,50 +237,11 @@ func Pow(a, b event.Value) event.Value {
 		if e < 0 {
 			return event.Float(math.Pow(float64(x), float64(e)))
 		}
-		return intOrNull(powInt(x, e))
+		return intOrNull(PowInt(x, e))
 	case pFF, pIF, pFI:
 		return event.Float(math.Pow(a.AsFloat(), b.AsFloat()))
 	}
 	return event.Null
-}
-
-// powInt raises x to e >= 0 by squaring, reporting overflow.
-func powInt(x, e int64) (int64, bool) {
-	switch x {
-	case 0:
-		if e == 0 {
-			return 1, true
-		}
-		return 0, true
-	case 1:
-		return 1, true
-	case -1:
-		if e&1 == 0 {
-			return 1, true
-		}
-		return -1, true
-	}
-	if e >= 64 { // |x| >= 2
-		return 0, false
-	}
-	r := int64(1)
-	ok := true
-	for {
-		if e&1 != 0 {
-			if r, ok = mulInt(r, x); !ok {
-				return 0, false
-			}
-		}
-		e >>= 1
-		if e == 0 {
-			return r, true
-		}
-		// A square that overflows is always needed later (a bit of e is
-		// still set), so the result overflows too.
-		if x, ok = mulInt(x, x); !ok {
-			return 0, false
-		}
-	}
 }
 
 func bitwise(a, b event.Value) (int64, int64, bool) {
@@ -323,18 +283,18 @@ func BitXor(a, b event.Value) event.Value {
 // 1 << 63 is MinInt64 rather than an overflow.
 func Shl(a, b event.Value) event.Value {
 	x, n, ok := bitwise(a, b)
-	if !ok || n < 0 || n > 63 {
+	if !ok {
 		return event.Null
 	}
-	return event.Int(x << uint(n))
+	return intOrNull(ShlInt(x, n))
 }
 
 // Shr is >> on ints with a count of 0 to 63 (else null); it shifts in the
 // sign bit (arithmetic shift), so -8 >> 1 is -4.
 func Shr(a, b event.Value) event.Value {
 	x, n, ok := bitwise(a, b)
-	if !ok || n < 0 || n > 63 {
+	if !ok {
 		return event.Null
 	}
-	return event.Int(x >> uint(n))
+	return intOrNull(ShrInt(x, n))
 }

@@ -47,10 +47,11 @@ func Ordered(k event.Kind) bool {
 // element-wise (maps regardless of key order, nested nulls equal); values of
 // different kinds are unequal (false, not null).
 func Eq(a, b event.Value) event.Value {
-	if kinds(a, b) == pII {
+	ka, kb := a.Kind(), b.Kind()
+	if ka == kb && ka == event.KindInt {
 		return event.Bool(a.AsInt() == b.AsInt())
 	}
-	if a.IsNull() || b.IsNull() {
+	if ka == event.KindNull || kb == event.KindNull {
 		return event.Null
 	}
 	return event.Bool(event.Equal(a, b))
@@ -58,10 +59,11 @@ func Eq(a, b event.Value) event.Value {
 
 // Ne is !=, the negation of Eq (null stays null).
 func Ne(a, b event.Value) event.Value {
-	if kinds(a, b) == pII {
+	ka, kb := a.Kind(), b.Kind()
+	if ka == kb && ka == event.KindInt {
 		return event.Bool(a.AsInt() != b.AsInt())
 	}
-	if a.IsNull() || b.IsNull() {
+	if ka == event.KindNull || kb == event.KindNull {
 		return event.Null
 	}
 	return event.Bool(!event.Equal(a, b))
@@ -69,8 +71,13 @@ func Ne(a, b event.Value) event.Value {
 
 // Lt is <; see Compare for what is ordered. Other combinations are null.
 func Lt(a, b event.Value) event.Value {
-	if kinds(a, b) == pII {
-		return event.Bool(a.AsInt() < b.AsInt())
+	if ka := a.Kind(); ka == b.Kind() {
+		if ka == event.KindInt {
+			return event.Bool(a.AsInt() < b.AsInt())
+		}
+		if ka == event.KindFloat { // finite, so IEEE order is the value order
+			return event.Bool(a.AsFloat() < b.AsFloat())
+		}
 	}
 	c, ok := Compare(a, b)
 	if !ok {
@@ -81,8 +88,13 @@ func Lt(a, b event.Value) event.Value {
 
 // Le is <=.
 func Le(a, b event.Value) event.Value {
-	if kinds(a, b) == pII {
-		return event.Bool(a.AsInt() <= b.AsInt())
+	if ka := a.Kind(); ka == b.Kind() {
+		if ka == event.KindInt {
+			return event.Bool(a.AsInt() <= b.AsInt())
+		}
+		if ka == event.KindFloat { // finite, so IEEE order is the value order
+			return event.Bool(a.AsFloat() <= b.AsFloat())
+		}
 	}
 	c, ok := Compare(a, b)
 	if !ok {
@@ -93,8 +105,13 @@ func Le(a, b event.Value) event.Value {
 
 // Gt is >.
 func Gt(a, b event.Value) event.Value {
-	if kinds(a, b) == pII {
-		return event.Bool(a.AsInt() > b.AsInt())
+	if ka := a.Kind(); ka == b.Kind() {
+		if ka == event.KindInt {
+			return event.Bool(a.AsInt() > b.AsInt())
+		}
+		if ka == event.KindFloat { // finite, so IEEE order is the value order
+			return event.Bool(a.AsFloat() > b.AsFloat())
+		}
 	}
 	c, ok := Compare(a, b)
 	if !ok {
@@ -105,8 +122,13 @@ func Gt(a, b event.Value) event.Value {
 
 // Ge is >=.
 func Ge(a, b event.Value) event.Value {
-	if kinds(a, b) == pII {
-		return event.Bool(a.AsInt() >= b.AsInt())
+	if ka := a.Kind(); ka == b.Kind() {
+		if ka == event.KindInt {
+			return event.Bool(a.AsInt() >= b.AsInt())
+		}
+		if ka == event.KindFloat { // finite, so IEEE order is the value order
+			return event.Bool(a.AsFloat() >= b.AsFloat())
+		}
 	}
 	c, ok := Compare(a, b)
 	if !ok {

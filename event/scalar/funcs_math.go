@@ -14,7 +14,7 @@ func fnAbs(a []event.Value) event.Value {
 	switch x.Kind() {
 	case event.KindInt:
 		if x.AsInt() < 0 {
-			return intOrNull(subInt(0, x.AsInt()))
+			return intOrNull(NegInt(x.AsInt()))
 		}
 		return x
 	case event.KindFloat:
