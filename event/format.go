@@ -12,7 +12,30 @@ const TimestampLayout = "2006-01-02T15:04:05.999999999Z07:00"
 
 // AppendTimestamp appends ts (ns since the epoch) in TimestampLayout.
 func AppendTimestamp(b []byte, ns int64) []byte {
-	return time.Unix(0, ns).UTC().AppendFormat(b, TimestampLayout)
+	t := time.Unix(0, ns).UTC()
+	y, mo, d := t.Date()
+	if y < 0 || y > 9999 {
+		return t.AppendFormat(b, TimestampLayout)
+	}
+	h, mi, sec := t.Clock()
+	b = append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+int(mo)/10), byte('0'+int(mo)%10), '-', byte('0'+d/10), byte('0'+d%10), 'T',
+		byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10), ':',
+		byte('0'+sec/10), byte('0'+sec%10))
+	if frac := t.Nanosecond(); frac != 0 {
+		var digits [9]byte
+		for i := 8; i >= 0; i-- {
+			digits[i] = byte('0' + frac%10)
+			frac /= 10
+		}
+		n := 9
+		for digits[n-1] == '0' {
+			n--
+		}
+		b = append(b, '.')
+		b = append(b, digits[:n]...)
+	}
+	return append(b, 'Z')
 }
 
 // AppendDuration appends d in Go duration notation ("1m30s", "250ms").
