@@ -109,6 +109,7 @@ func Add(a, b event.Value) event.Value {
 	return addSlow(a, b)
 }
 
+// addSlow covers the kinds that the fast path before it does not.
 func addSlow(a, b event.Value) event.Value {
 	switch kinds(a, b) {
 	case pIF, pFI:
@@ -148,11 +149,10 @@ func Sub(a, b event.Value) event.Value {
 	return subSlow(a, b)
 }
 
+// subSlow covers the kinds that the fast path before it does not.
 func subSlow(a, b event.Value) event.Value {
 	switch kinds(a, b) {
-	case pII:
-		return intOrNull(SubInt(a.AsInt(), b.AsInt()))
-	case pFF, pIF, pFI:
+	case pIF, pFI:
 		return event.Float(a.AsFloat() - b.AsFloat())
 	case pTD:
 		return tsOrNull(SubInt(a.AsInt(), b.AsInt()))
@@ -175,11 +175,10 @@ func Mul(a, b event.Value) event.Value {
 	return mulSlow(a, b)
 }
 
+// mulSlow covers the kinds that the fast path before it does not.
 func mulSlow(a, b event.Value) event.Value {
 	switch kinds(a, b) {
-	case pII:
-		return intOrNull(MulInt(a.AsInt(), b.AsInt()))
-	case pFF, pIF, pFI:
+	case pIF, pFI:
 		return event.Float(a.AsFloat() * b.AsFloat())
 	case pDI, pID:
 		return durOrNull(MulInt(a.AsInt(), b.AsInt()))
@@ -197,10 +196,9 @@ func Div(a, b event.Value) event.Value {
 	return divSlow(a, b)
 }
 
+// divSlow covers the kinds that the fast path before it does not.
 func divSlow(a, b event.Value) event.Value {
 	switch kinds(a, b) {
-	case pII:
-		return intOrNull(DivInt(a.AsInt(), b.AsInt()))
 	case pFF, pIF, pFI:
 		return floatOrNull(DivFloat(a.AsFloat(), b.AsFloat()))
 	case pDI:

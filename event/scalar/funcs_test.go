@@ -574,3 +574,34 @@ func TestWorkedExampleE2(t *testing.T) {
 		check(t, "same", Eq(r.qty, I(2)), r.isSame)
 	}
 }
+
+// TestLimits checks the memory guards: a built string or array beyond the
+// implementation limits is null instead of exhausting memory.
+func TestLimits(t *testing.T) {
+	half := S(strings.Repeat("x", MaxStringBytes/2+1))
+	if !Add(half, half).IsNull() {
+		t.Error("string + string beyond MaxStringBytes")
+	}
+	if Add(half, S("y")).IsNull() {
+		t.Error("string + string within the limit")
+	}
+	if !Call("replace", S(strings.Repeat("a", 1024)), S("a"), S(strings.Repeat("b", 1<<14+1))).IsNull() {
+		t.Error("replace beyond MaxStringBytes")
+	}
+	if !Call("concat", half, half).IsNull() {
+		t.Error("concat beyond MaxStringBytes")
+	}
+	if !Call("join", A(half, half), S("")).IsNull() {
+		t.Error("join beyond MaxStringBytes")
+	}
+	big := event.Array(make([]event.Value, MaxArrayLen/2+1))
+	if !Add(big, big).IsNull() {
+		t.Error("array + array beyond MaxArrayLen")
+	}
+	if !Call("push", event.Array(make([]event.Value, MaxArrayLen)), I(1)).IsNull() {
+		t.Error("push beyond MaxArrayLen")
+	}
+	if !Call("split", S(strings.Repeat(",", MaxArrayLen)), S(",")).IsNull() {
+		t.Error("split beyond MaxArrayLen")
+	}
+}
