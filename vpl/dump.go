@@ -16,7 +16,8 @@ import (
 // its type name under "node", positions read "line:col" (prefixed by the
 // file name outside the main file, followed by " (for v = 3)" inside an
 // expanded loop), literals give their "kind" and "value" in the output form
-// of VPL.md §7.2, and empty fields are left out.
+// of VPL.md §7.2, and empty fields are left out. The text does not end
+// with a newline.
 func DumpJSON(prog *Program) ([]byte, error) {
 	d := &dumper{prog: prog}
 	d.b.WriteString(`{"files":`)
@@ -35,7 +36,6 @@ func DumpJSON(prog *Program) ([]byte, error) {
 	if err := json.Indent(&out, d.b.Bytes(), "", "  "); err != nil {
 		return nil, fmt.Errorf("vpl: dumping the AST: %w", err)
 	}
-	out.WriteByte('\n')
 	return out.Bytes(), nil
 }
 

@@ -41,8 +41,11 @@ func newParser(toks []token) *parser {
 func (p *parser) failed() bool { return p.errMsg != "" }
 
 // next moves to the next token. Reaching an ILLEGAL token reports the
-// lexer's error.
+// lexer's error. After a failure the parser stays at EOF.
 func (p *parser) next() {
+	if p.failed() {
+		return
+	}
 	if p.i < len(p.toks)-1 {
 		p.i++
 	}
