@@ -367,11 +367,11 @@ func typedBinary(out *vec, op scalar.Op, x, y *vec, n int, sel []int32) bool {
 			var ok bool
 			switch op {
 			case scalar.OpAdd:
-				v, ok = addInt(a.int(r), b.int(r))
+				v, ok = scalar.AddInt(a.int(r), b.int(r))
 			case scalar.OpSub:
-				v, ok = subInt(a.int(r), b.int(r))
+				v, ok = scalar.SubInt(a.int(r), b.int(r))
 			default:
-				v, ok = mulInt(a.int(r), b.int(r))
+				v, ok = scalar.MulInt(a.int(r), b.int(r))
 			}
 			if !ok {
 				valid = clearValid(valid, n, r)
@@ -428,27 +428,6 @@ func allValid(n int) []byte {
 		b[i] = 0xff
 	}
 	return b
-}
-
-func addInt(x, y int64) (int64, bool) {
-	s := x + y
-	return s, (s > x) == (y > 0)
-}
-
-func subInt(x, y int64) (int64, bool) {
-	s := x - y
-	return s, (s < x) == (y > 0)
-}
-
-func mulInt(x, y int64) (int64, bool) {
-	if x == 0 || y == 0 {
-		return 0, true
-	}
-	p := x * y
-	if p/y != x || (x == -1 && y == math.MinInt64) || (y == -1 && x == math.MinInt64) {
-		return 0, false
-	}
-	return p, true
 }
 
 func cmp3(a, b int64) int {
