@@ -173,9 +173,9 @@ func (e *FieldRef) String() string     { return e.Name }
 func (e *CurrentEvent) String() string { return "$event" }
 func (e *GlobalRef) String() string    { return "$global." + e.Name }
 func (e *LocalRef) String() string     { return e.Name }
-func (e *Unary) String() string        { return "(" + e.Op.String() + " " + e.X.String() + ")" }
+func (e *Unary) String() string        { return "(" + e.Op.Symbol() + " " + e.X.String() + ")" }
 func (e *Binary) String() string {
-	return "(" + e.X.String() + " " + e.Op.String() + " " + e.Y.String() + ")"
+	return "(" + e.X.String() + " " + e.Op.Symbol() + " " + e.Y.String() + ")"
 }
 func (e *IsNull) String() string {
 	if e.Not {
