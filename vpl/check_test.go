@@ -80,3 +80,76 @@ func hasCode(diags []Diagnostic, code string) bool {
 	}
 	return false
 }
+
+// TestThreeMistakes is the acceptance test of the issue: `varpulis check`
+// on a file with three independent mistakes reports all three, with
+// correct positions, codes and hints.
+func TestThreeMistakes(t *testing.T) {
+	src := `connector Plant = kafka (brokers: "k1:9092")
+stream Hot = Reading.where(temp > 30).window(5m).aggregate(peak: max(temp)).to(Pager)
+stream Late = Reading.where(temp > 40).within(5m).emit()
+fn scale(x: float) -> float:
+    let factor = 2.0
+    factor := 3.0
+    return x * factor
+`
+	prog, diags := ParseFile("three.vpl", []byte(src), nil)
+	if len(diags) > 0 {
+		t.Fatal(Format(diags, prog.Files))
+	}
+	diags = Check(prog)
+	want := []struct{ pos, code, hint string }{
+		{"2:80", "E030", "declare it: connector Pager = mqtt"},
+		{"3:40", "E020", "for time buckets use .window(d)"},
+		{"6:5", "E040", "declare it with var to reassign it"},
+	}
+	if len(diags) != len(want) {
+		t.Fatalf("%d diagnostics, want 3:\n%s", len(diags), Format(diags, prog.Files))
+	}
+	for i, w := range want {
+		d := diags[i]
+		if posString(d.Pos) != w.pos || d.Code != w.code || !strings.Contains(d.Hint, w.hint) {
+			t.Errorf("diagnostic %d: got %s [%s] %s (hint %q), want %s [%s] hint containing %q", i, posString(d.Pos), d.Code, d.Message, d.Hint, w.pos, w.code, w.hint)
+		}
+	}
+	if got := Summary("three.vpl", prog, diags); got != "three.vpl: 3 error(s), 0 warning(s)" {
+		t.Errorf("summary %q", got)
+	}
+}
+
+// TestDumpGolden compares DumpJSON output for testdata/dump/*.vpl with the
+// .json files beside them (-update rewrites them).
+func TestDumpGolden(t *testing.T) {
+	files, _ := filepath.Glob("testdata/dump/*.vpl")
+	if len(files) == 0 {
+		t.Fatal("no dump tests")
+	}
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prog, diags := ParseFile(filepath.Base(f), src, nil)
+		if len(diags) > 0 {
+			t.Fatal(Format(diags, prog.Files))
+		}
+		got, err := DumpJSON(prog)
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden := strings.TrimSuffix(f, ".vpl") + ".json"
+		if *update {
+			if err := os.WriteFile(golden, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%v (run go test -run DumpGolden -update)", err)
+		}
+		if string(got) != string(want) {
+			t.Errorf("%s differs from %s:\n%s", f, golden, got)
+		}
+	}
+}
