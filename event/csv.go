@@ -24,8 +24,51 @@ type CSVReader struct {
 	rec     []byte // a record whose quoted field spans lines
 	recLine int
 	cont    bool
+	quote   csvState // quoting state at the end of rec
+	tooLong bool     // rec was rejected; skipping to its end
 	cells   []csvCell
 	cbuf    []byte // unescaped quoted cells of the current record
+}
+
+// csvState is the state of scanQuotes.
+type csvState uint8
+
+const (
+	csvFieldStart csvState = iota // before a field, blanks skipped
+	csvUnquoted                   // in an unquoted field
+	csvInQuote                    // in a quoted field
+	csvAfterQuote                 // after the closing quote of a field
+)
+
+// scanQuotes runs the quoting state machine of split over data, so that a
+// record whose quoted field spans lines is found complete in linear time.
+func scanQuotes(data []byte, st csvState) csvState {
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		switch st {
+		case csvFieldStart:
+			switch {
+			case c == '"':
+				st = csvInQuote
+			case c == ',':
+			case !isSpace(c):
+				st = csvUnquoted
+			}
+		case csvUnquoted, csvAfterQuote:
+			if c == ',' {
+				st = csvFieldStart
+			}
+		case csvInQuote:
+			if c == '"' {
+				if i+1 < len(data) && data[i+1] == '"' {
+					i++
+				} else {
+					st = csvAfterQuote
+				}
+			}
+		}
+	}
+	return st
 }
 
 type csvCell struct {
@@ -54,11 +97,24 @@ func (r *CSVReader) Next() (Batch, error) { return r.next(r.parse) }
 func (r *CSVReader) parseLine(line []byte, lineNo int) error {
 	data, start := line, lineNo
 	if r.cont {
-		r.rec = append(r.rec, '\n')
-		r.rec = append(r.rec, line...)
-		if len(r.rec) > MaxLineBytes {
-			r.cont = false
-			r.reject(r.recLine, fmt.Sprintf("record longer than %d bytes", MaxLineBytes))
+		// Only the new line is scanned: rescanning the record at every line
+		// would be quadratic in its number of lines.
+		r.quote = scanQuotes(line, r.quote)
+		if !r.tooLong {
+			r.rec = append(r.rec, '\n')
+			r.rec = append(r.rec, line...)
+			if len(r.rec) > MaxLineBytes {
+				r.tooLong = true // skip to the end of the record
+				r.rec = r.rec[:0]
+				r.reject(r.recLine, fmt.Sprintf("record longer than %d bytes", MaxLineBytes))
+			}
+		}
+		if r.quote == csvInQuote {
+			return nil
+		}
+		r.cont = false
+		if r.tooLong {
+			r.tooLong = false
 			return nil
 		}
 		data, start = r.rec, r.recLine
@@ -76,16 +132,16 @@ func (r *CSVReader) parseLine(line []byte, lineNo int) error {
 		if blank {
 			return nil
 		}
+		if r.quote = scanQuotes(data, csvFieldStart); r.quote == csvInQuote {
+			r.rec = append(r.rec[:0], data...)
+			r.recLine, r.cont = lineNo, true
+			return nil
+		}
 	}
 	complete, msg := r.split(data)
 	if !complete {
-		if !r.cont {
-			r.rec = append(r.rec[:0], data...)
-			r.recLine, r.cont = lineNo, true
-		}
-		return nil
+		return r.malformed(start, "unterminated quoted field", "") // scanQuotes and split disagree: cannot happen
 	}
-	r.cont = false
 	if msg != "" {
 		return r.malformed(start, msg, `quote a field that holds a comma or a quote, and double the quotes inside: "say ""hi"""`)
 	}

@@ -302,3 +302,12 @@ func TestParseTimestamp(t *testing.T) {
 		}
 	}
 }
+
+func readTestdata(t testing.TB, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
