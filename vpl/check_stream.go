@@ -58,7 +58,19 @@ var namedParams = map[string][]string{
 
 var freeNamedParams = map[string]bool{
 	"emit": true, "select": true, "aggregate": true, "trend_aggregate": true,
-	"pattern": true, "to": true, "print": true,
+	"pattern": true, "to": true, "from": true,
+}
+
+// arg0 returns the first positional argument. The parser has checked the
+// count for the operators that need one; the zero Arg (with a nil Value)
+// stands for a missing one.
+func arg0(args []Arg) Expr {
+	for _, a := range args {
+		if a.Name == "" {
+			return a.Value
+		}
+	}
+	return nil
 }
 
 // unsupportedOps are recognised but not supported (E090).
@@ -348,7 +360,7 @@ func (c *checker) checkOp(st *streamInfo, i int, o *CallOp) {
 		c.errorf(o.Pos, "E090", hint, "operator %s is not supported", what)
 		return
 	}
-	if _, ok := opArity[o.Name]; !ok && !freeNamedParams[o.Name] && namedParams[o.Name] == nil && o.Name != "window" {
+	if !operatorNames[o.Name] {
 		hint := ""
 		if s := c.suggest(o.Name, knownOps()); s != "" {
 			hint = "did you mean ." + s + "()?"
@@ -358,19 +370,26 @@ func (c *checker) checkOp(st *streamInfo, i int, o *CallOp) {
 	}
 	c.checkNamedParams(o.Name, what, o.Args)
 	cx := st.cx
+	first := arg0(o.Args)
+	if first == nil {
+		switch o.Name {
+		case "where", "filter", "having", "within", "policy", "allowed_lateness", "context", "to", "enrich", "process":
+			return // the parser requires the argument; nothing to check without it
+		}
+	}
 	switch o.Name {
 	case "where", "filter":
 		if st.firstStep >= 0 && i < st.firstStep {
-			c.checkAliasUse(o.Args[0].Value, st.aliases, 1)
+			c.checkAliasUse(first, st.aliases, 1)
 		}
-		c.checkCond(o.Args[0].Value, what, cx)
+		c.checkCond(first, what, cx)
 		return
 	case "having":
 		if st.aggregate == nil && !st.trend {
 			c.errorf(o.Pos, "E010", "aggregate first, e.g. .aggregate(n: count()).having(n > 10); to filter events use .where()",
 				".having() without an earlier .aggregate()")
 		}
-		c.checkCond(o.Args[0].Value, what, cx)
+		c.checkCond(first, what, cx)
 		return
 	case "emit", "select":
 		c.checkOutputs(o)
@@ -431,12 +450,12 @@ func (c *checker) checkOp(st *streamInfo, i int, o *CallOp) {
 			c.errorf(o.Pos, "E020", "within bounds the time of a match (after -> steps, .not(), all, sequence() or a named pattern); for time buckets use .window(d)",
 				".within() outside a pattern stream")
 		}
-		c.checkDuration(o.Args[0].Value, what)
+		c.checkDuration(first, what)
 	case "policy":
 		if !st.pattern || st.noMatch != "" {
 			c.errorf(o.Pos, "E021", "a policy selects how a pattern's runs bind events; use it after -> steps", ".policy() outside a pattern stream")
 		}
-		c.checkPolicy(o.Args[0].Value)
+		c.checkPolicy(first)
 		return
 	case "forecast":
 		if !st.pattern {
@@ -458,20 +477,20 @@ func (c *checker) checkOp(st *streamInfo, i int, o *CallOp) {
 			}
 		}
 	case "allowed_lateness":
-		c.checkDuration(o.Args[0].Value, what)
+		c.checkDuration(first, what)
 		if !c.hasTimeWindow(st.decl) {
 			c.warn(o.Pos, "W004", ".allowed_lateness() without a time window has no effect",
 				"it applies to tumbling and sliding time windows: .window(1m) or .window(1m, sliding: 10s)")
 		}
 	case "context":
-		c.checkContextRef(o.Args[0].Value)
+		c.checkContextRef(first)
 		return
 	case "to":
 		c.checkConnUse(o, "to")
 	case "enrich":
 		c.checkEnrich(o)
 	case "process":
-		c.checkProcess(o)
+		c.checkProcess(first, cx)
 		return
 	case "pattern":
 		for _, a := range o.Args {
@@ -618,8 +637,8 @@ func (c *checker) checkWindow(o *CallOp) string {
 // window.
 func (c *checker) hasTimeWindow(s *StreamDecl) bool {
 	for _, op := range s.Ops {
-		if o, ok := op.(*CallOp); ok && o.Name == "window" && len(o.Args) > 0 && o.Args[0].Name == "" {
-			if v, ok := c.constValue(o.Args[0].Value); ok && v.Kind() == event.KindDuration {
+		if o, ok := op.(*CallOp); ok && o.Name == "window" && arg0(o.Args) != nil {
+			if v, ok := c.constValue(arg0(o.Args)); ok && v.Kind() == event.KindDuration {
 				return true
 			}
 		}
@@ -656,10 +675,13 @@ func (c *checker) checkContextRef(x Expr) {
 // connRef resolves the connector named by the first argument of .to(),
 // .from() or .enrich(), reporting E030 and E090.
 func (c *checker) connRef(o *CallOp) *ConnectorDecl {
-	arg := o.Args[0]
-	id, ok := arg.Value.(*Ident)
-	if !ok || arg.Name != "" {
-		c.errorf(arg.Value.Position(), "E090", "declare a connector and name it: connector Out = http (url: \"...\") then ."+o.Name+"(Out)",
+	arg := arg0(o.Args)
+	if arg == nil {
+		return nil
+	}
+	id, ok := arg.(*Ident)
+	if !ok {
+		c.errorf(arg.Position(), "E090", "declare a connector and name it: connector Out = http (url: \"...\") then ."+o.Name+"(Out)",
 			".%s() with an expression is not supported: it takes a connector name", o.Name)
 		return nil
 	}
@@ -680,14 +702,8 @@ func (c *checker) connRef(o *CallOp) *ConnectorDecl {
 
 // checkConnUse checks .to(Conn, ...) and .from(Conn, ...).
 func (c *checker) checkConnUse(o *CallOp, op string) {
-	d := c.connRef(o)
-	for _, a := range o.Args[1:] {
-		if a.Name == "" {
-			c.warn(a.Pos, "W080", fmt.Sprintf("unnamed parameter in .%s()", op), "connector parameters are named: name: value")
-		}
-	}
-	if d != nil {
-		c.checkUseParams(op, d, o.Args[1:])
+	if d := c.connRef(o); d != nil {
+		c.checkUseParams(op, d, o.Args)
 	}
 }
 
@@ -696,12 +712,12 @@ var enrichKinds = []string{"http", "database", "redis"}
 
 func (c *checker) checkEnrich(o *CallOp) {
 	if d := c.connRef(o); d != nil && !slices.Contains(enrichKinds, d.Kind) {
-		c.errorNote(o.Args[0].Value.Position(), "E032", "enrich through an http, database or redis connector",
+		c.errorNote(arg0(o.Args).Position(), "E032", "enrich through an http, database or redis connector",
 			Note{Pos: d.KindPos, Text: "'" + d.Name + "' is declared " + d.Kind + " here"},
 			".enrich() needs a request/response connector; '%s' is %s", d.Name, d.Kind)
 	}
 	hasFields := false
-	for _, a := range o.Args[1:] {
+	for _, a := range o.Args {
 		switch a.Name {
 		case "fields":
 			hasFields = true
@@ -716,14 +732,14 @@ func (c *checker) checkEnrich(o *CallOp) {
 }
 
 // checkProcess checks .process(f(args)): f must be a user function.
-func (c *checker) checkProcess(o *CallOp) {
-	call, _ := o.Args[0].Value.(*CallExpr)
+func (c *checker) checkProcess(arg Expr, cx *exprCtx) {
+	call, _ := arg.(*CallExpr)
 	var id *Ident
 	if call != nil {
 		id, _ = call.Fun.(*Ident)
 	}
 	if id == nil {
-		c.errorf(o.Args[0].Value.Position(), "E050", "write .process(f(args)) with f declared by fn f(...):", ".process() takes a call of a user function")
+		c.errorf(arg.Position(), "E050", "write .process(f(args)) with f declared by fn f(...):", ".process() takes a call of a user function")
 		return
 	}
 	if fn := c.fns[id.Name]; fn != nil {
@@ -740,7 +756,7 @@ func (c *checker) checkProcess(o *CallOp) {
 		c.errorf(id.Pos, "E050", hint, "unknown function '%s' in .process(): it calls a function declared with fn", id.Name)
 	}
 	for _, a := range call.Args {
-		c.checkExpr(a.Value, &exprCtx{})
+		c.checkExpr(a.Value, cx)
 	}
 }
 
@@ -868,8 +884,8 @@ func (c *checker) producers() map[string][]*StreamDecl {
 			if o.Name == "emit" && o.As != "" && o.As != sd.Name {
 				prod[o.As] = append(prod[o.As], sd)
 			}
-			if o.Name == "process" && len(o.Args) == 1 {
-				if call, ok := o.Args[0].Value.(*CallExpr); ok {
+			if o.Name == "process" {
+				if call, ok := arg0(o.Args).(*CallExpr); ok {
 					if id, ok := call.Fun.(*Ident); ok {
 						for _, t := range fnEmits[id.Name] {
 							prod[t] = append(prod[t], sd)

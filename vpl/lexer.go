@@ -54,7 +54,8 @@ type lexer struct {
 
 	// layout state
 	bol           bool // no token yet on the current physical line
-	tabPos        Pos  // a tab seen in the current line's indentation
+	indent        int  // the current line's indentation (leading blanks), -1: it began inside a comment
+	tabPos        Pos  // a tab in the current line's indentation
 	blocks        []block
 	stmtIndent    int  // indentation of the current statement's first line (in a block)
 	armed         bool // the current logical line starts with a block keyword
@@ -76,6 +77,7 @@ func lex(src []byte, file int32, lmap *lineMap) []token {
 	if len(src) >= 3 && src[0] == 0xEF && src[1] == 0xBB && src[2] == 0xBF {
 		l.off = 3
 	}
+	l.measureIndent()
 	for !l.done {
 		l.scan()
 	}
@@ -136,6 +138,19 @@ func (l *lexer) newline() {
 	l.off++
 	l.line++
 	l.col = 1
+	l.measureIndent()
+}
+
+// measureIndent measures the indentation of the line starting at off and
+// notes a tab in it.
+func (l *lexer) measureIndent() {
+	l.indent, l.tabPos = 0, Pos{}
+	for i := l.off; i < len(l.src) && (l.src[i] == ' ' || l.src[i] == '\t'); i++ {
+		if l.src[i] == '\t' && !l.tabPos.IsValid() {
+			l.tabPos = l.pos(l.line, int32(l.indent+1))
+		}
+		l.indent++
+	}
 }
 
 // scan scans whitespace and comments, then one token (or the end).
@@ -149,12 +164,7 @@ func (l *lexer) scan() {
 			if l.pendingConfig {
 				l.skipConfigBody()
 			}
-		case c == ' ' || c == '\r':
-			l.advance()
-		case c == '\t':
-			if l.bol && !l.tabPos.IsValid() {
-				l.tabPos = l.here()
-			}
+		case c == ' ' || c == '\r' || c == '\t':
 			l.advance()
 		case c == '#':
 			for l.off < len(l.src) && l.src[l.off] != '\n' {
@@ -187,7 +197,8 @@ func (l *lexer) skipBlockComment() bool {
 		case l.src[l.off] == '\n':
 			l.endLine()
 			l.newline()
-			l.pendingConfig = false // too odd to honour: `config: /*` spanning lines
+			l.indent, l.tabPos = -1, Pos{} // the line's leading blanks are comment text
+			l.pendingConfig = false        // too odd to honour: `config: /*` spanning lines
 		default:
 			if !l.validRune() {
 				return false
@@ -217,7 +228,6 @@ func (l *lexer) endLine() {
 	if l.bol || l.depth > 0 {
 		// A blank line, or a line inside brackets: the logical line goes on.
 		l.bol = true
-		l.tabPos = Pos{}
 		return
 	}
 	if l.armed && l.lastKind == COLON {
@@ -231,7 +241,6 @@ func (l *lexer) endLine() {
 	l.armed = false
 	l.armedConfig = false
 	l.bol = true
-	l.tabPos = Pos{}
 }
 
 // skipConfigBody skips the body of a `config:` block unread: it is
@@ -267,7 +276,10 @@ func (l *lexer) startLine(p Pos, first string) {
 		l.fail(l.tabPos, "tab character in indentation; indent with spaces")
 		return
 	}
-	c := int(l.col) - 1
+	c := l.indent
+	if c < 0 {
+		c = int(l.col) - 1 // the line began inside a comment: its first token decides
+	}
 	if l.pending {
 		l.pending = false
 		if c > l.pendingIndent {

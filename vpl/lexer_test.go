@@ -146,3 +146,21 @@ func TestLexErrors(t *testing.T) {
 }
 
 func posString(p Pos) string { return fmt.Sprintf("%d:%d", p.Line, p.Col) }
+
+func TestLexIndentation(t *testing.T) {
+	tests := []struct{ src, want string }{
+		// Indentation is the leading blanks, not the first token's column.
+		{"/* c */ fn f():\n    a\n", "fn IDENT(f) ( ) : INDENT IDENT(a) NEWLINE DEDENT EOF"},
+		// A tab after a comment or inside a line is not indentation.
+		{"fn f():\n    a /* x */\tb\n", "fn IDENT(f) ( ) : INDENT IDENT(a) IDENT(b) NEWLINE DEDENT EOF"},
+		{"fn f():\n    /*\n\t*/ a\n", "fn IDENT(f) ( ) : INDENT IDENT(a) NEWLINE DEDENT EOF"},
+		// A tab on a blank line does not matter.
+		{"fn f():\n\t\n    a\n", "fn IDENT(f) ( ) : INDENT IDENT(a) NEWLINE DEDENT EOF"},
+		{"fn f():\n  \ta\n", "ILLEGAL(tab character in indentation; indent with spaces)"},
+	}
+	for _, tt := range tests {
+		if got := kinds(tt.src); got != tt.want && !strings.HasSuffix(got, tt.want) {
+			t.Errorf("%q:\n got %s\nwant %s", tt.src, got, tt.want)
+		}
+	}
+}
