@@ -122,6 +122,8 @@ type chunk struct {
 	sel   []int32
 	// prov says where the domain rows come from, for output order.
 	prov *prov
+	// prefix holds, for raw input, the source's maxTs after each row.
+	prefix []int64
 	// up maps domain rows to the rows of the stream's input chunk when an
 	// operator (.process) made a new domain; nil: the same rows.
 	up *upMap
@@ -153,30 +155,43 @@ func (c *chunk) upSeq(r int32) int32 {
 // input event: phase, then breadth-first through the cascade, subscribers
 // in declaration order) is the order of the keys appendKey builds.
 type prov struct {
-	parent *chunk // nil for raw input
-	base   int64  // raw input: position of row 0
-	phase  uint8  // raw input: 0 watermark phase, 1 dispatch phase
+	parent *chunk // nil for a root: raw input, or a watermark phase's releases
+	base   int64  // root: input position (of row 0 for raw input)
+	phase  uint8  // root: 0 watermark phase, 1 dispatch phase
+	root   int32  // watermark root: position of the releasing stream in dependency order
+	fired  bool   // watermark root: rows are releases ranked by row number
+	maxTs  int64  // watermark root: the source maxTs at the phase
 	sub    int32  // index of the producing stream
 	prow   []int32
 	seq    []int32
 }
 
 // appendKey appends the order key of domain row r: the input position
-// (8 bytes), the phase, the generation, then for each generation the
-// producing stream and the output's rank. Keys of one generation have one
-// length, so byte order is breadth-first order.
+// (8 bytes), the phase, the releasing stream (watermark phase), the
+// generation, the release's rank (watermark phase), then for each
+// generation the producing stream and the output's rank. Keys of one
+// generation under one root have one length, so byte order is
+// breadth-first order.
 func appendKey(b []byte, c *chunk, r int32) []byte {
 	p := c.prov
 	if p.parent == nil {
-		o := uint64(p.base + int64(r))
-		return append(b, byte(o>>56), byte(o>>48), byte(o>>40), byte(o>>32), byte(o>>24), byte(o>>16), byte(o>>8), byte(o), p.phase, 0)
+		o := uint64(p.base)
+		if !p.fired {
+			o += uint64(r)
+		}
+		b = append(b, byte(o>>56), byte(o>>48), byte(o>>40), byte(o>>32), byte(o>>24), byte(o>>16), byte(o>>8), byte(o),
+			p.phase, byte(p.root>>8), byte(p.root), 0)
+		if p.fired {
+			b = append(b, byte(r>>24), byte(r>>16), byte(r>>8), byte(r))
+		}
+		return b
 	}
 	pr, sq := r, int32(0)
 	if p.prow != nil {
 		pr, sq = p.prow[r], p.seq[r]
 	}
 	b = appendKey(b, p.parent, pr)
-	b[9]++ // generation
+	b[11]++ // generation
 	return append(b, byte(p.sub>>8), byte(p.sub), byte(sq>>24), byte(sq>>16), byte(sq>>8), byte(sq))
 }
 
@@ -264,4 +279,22 @@ func (v *batchView) rowMap(row int) event.Value {
 		vals[i] = cloneValue(v.c.cols[i].value(row))
 	}
 	return event.Map(keys, vals)
+}
+
+// maxTsAt returns the source maxTs as it stood when row r was dispatched
+// (or released), which with a stream's allowance gives its watermark.
+func (c *chunk) maxTsAt(r int32) int64 {
+	for {
+		p := c.prov
+		if p.parent == nil {
+			if p.fired {
+				return p.maxTs
+			}
+			return c.prefix[r]
+		}
+		if p.prow != nil {
+			r = p.prow[r]
+		}
+		c = p.parent
+	}
 }

@@ -18,6 +18,33 @@ type operator interface {
 	run(c *chunk) *chunk
 }
 
+// multiOperator is an operator whose output is a list of chunks: new rows
+// of possibly several shapes (.process, windows).
+type multiOperator interface {
+	runMany(c *chunk) []*chunk
+}
+
+// timedOp is an operator that the watermark drives: it holds state that
+// falls due at watermark values (VPL.md §4.1).
+type timedOp interface {
+	multiOperator
+	// due is the least watermark at which something is released
+	// (MaxInt64 when nothing is pending).
+	due() int64
+	// bound is a lower bound of the due time of state an event at ts may
+	// create, so the runtime knows where to split a batch.
+	bound(ts int64) int64
+	// fire releases everything due at watermark w, in release order; the
+	// chunks' rows take their provenance from root.
+	fire(w int64, root *prov) []*chunk
+}
+
+// timedRef names a stream's timed operator.
+type timedRef struct {
+	si int
+	op timedOp
+}
+
 // filterOp is .where.
 type filterOp struct {
 	p   predicate

@@ -5,6 +5,7 @@ import (
 	"container/list"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 
 	"github.com/cockroachdb/errors"
@@ -61,6 +62,16 @@ type Runtime struct {
 	rowAtATime bool
 
 	pending [][]*chunk
+	// Event time (VPL.md §4.1).
+	maxTs     int64   // greatest ts seen; MinInt64 before the first event
+	events    int64   // input events so far
+	dacc      []int64 // per stream: watermark allowance accumulated upstream
+	timed     []timedRef
+	finished  bool
+	late      int64
+	prefixBuf []int64
+	segBuf    []int32
+
 	outputs []*chunk
 	keyA    []byte
 	keyB    []byte
@@ -73,7 +84,13 @@ type streamExec struct {
 	plan  *planner.Stream
 	entry map[string]predicate // per input name: nil passes everything
 	ops   []operator
-	proc  map[int]*processOp // ops index -> process step
+	multi map[int]multiOperator // ops index -> an operator making new chunks
+	// hasProcess: a .process step builds events of its own types.
+	hasProcess bool
+	// timed is the operator the watermark drives (a time window), at
+	// index timedAt.
+	timed   timedOp
+	timedAt int
 	// emitAfterProcess: an .emit renames the events .process built.
 	emitAfterProcess bool
 }
@@ -111,6 +128,23 @@ func New(plan *planner.Plan, opts Options) (*Runtime, error) {
 		return nil, err
 	}
 	rt.order = order
+	rt.maxTs = math.MinInt64
+	rt.dacc = make([]int64, len(plan.Streams))
+	for _, si := range order {
+		s := plan.Streams[si]
+		var up int64
+		for _, in := range s.Inputs {
+			for pi, p := range plan.Streams {
+				if p.Name == in.Name || p.OutType == in.Name {
+					up = max(up, rt.dacc[pi])
+				}
+			}
+		}
+		rt.dacc[si] = addSat(up, s.OutOfOrder)
+		if se := rt.streams[si]; se.timed != nil {
+			rt.timed = append(rt.timed, timedRef{si: si, op: se.timed})
+		}
+	}
 	env := rowEnv{rt: rt, frame: nil}
 	execBlock(plan.Init, &env, false)
 	return rt, nil
@@ -194,7 +228,7 @@ func topoOrder(p *planner.Plan, subs map[string][]int) ([]int, error) {
 }
 
 func (rt *Runtime) compileStream(s *planner.Stream) (*streamExec, error) {
-	se := &streamExec{plan: s, entry: map[string]predicate{}, proc: map[int]*processOp{}, emitAfterProcess: emitAfterProcess(s)}
+	se := &streamExec{plan: s, entry: map[string]predicate{}, multi: map[int]multiOperator{}, emitAfterProcess: emitAfterProcess(s)}
 	if s.Merge {
 		preds := map[string][]planner.Expr{}
 		all := map[string]bool{}
@@ -256,7 +290,8 @@ func (rt *Runtime) compileStream(s *planner.Stream) (*streamExec, error) {
 			for _, a := range op.Call.Args {
 				po.args = append(po.args, rt.compile(a))
 			}
-			se.proc[i] = po
+			se.multi[i] = po
+			se.hasProcess = true
 			se.ops = append(se.ops, nil)
 		case *planner.To:
 			// Connectors are inert here: simulate never opens them.
@@ -274,28 +309,90 @@ func (rt *Runtime) Process(b event.Batch, base int64) error {
 	if b.Len() == 0 {
 		return nil
 	}
+	if rt.finished {
+		return errors.New("runtime: Process after Finish")
+	}
 	c := chunkFromBatch(b, nil)
 	c.prov = &prov{base: base, phase: 1}
-	if rt.rowAtATime && c.n > 1 {
-		all := c.sel
-		for _, r := range all {
-			one := *c
-			one.sel = []int32{r}
-			if err := rt.run(&one); err != nil {
+	// maxTs after each row: the watermarks a row is judged against.
+	c.prefix = grow(rt.prefixBuf, c.n)
+	m := rt.maxTs
+	for i, ts := range c.ts {
+		m = max(m, ts)
+		c.prefix[i] = m
+	}
+	rt.prefixBuf = c.prefix
+	rt.events = base + int64(c.n)
+	if rt.rowAtATime {
+		for i := int32(0); i < int32(c.n); i++ {
+			if err := rt.processRows(c, i, i+1); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	return rt.run(c)
+	return rt.processRows(c, 0, int32(c.n))
 }
 
-// run delivers a raw chunk through every stream and writes the outputs.
-func (rt *Runtime) run(c *chunk) error {
+// processRows runs rows [from, to) of a raw chunk. It splits them where a
+// watermark phase has something to release: before such a row, the rows
+// up to it are dispatched, then the phase runs (VPL.md §3, steps 3 and 4).
+// The split test is conservative: a split where nothing is due costs a
+// little time and changes nothing.
+func (rt *Runtime) processRows(c *chunk, from, to int32) error {
+	trigger := rt.trigger()
+	start := from
+	for j := from; j < to; j++ {
+		ts := c.ts[j]
+		if ts > rt.maxTs {
+			rt.maxTs = ts
+			if ts >= trigger {
+				if err := rt.dispatch(c, start, j); err != nil {
+					return err
+				}
+				start = j
+				if err := rt.watermarkPhase(c.prov.base+int64(j), false); err != nil {
+					return err
+				}
+				trigger = rt.trigger()
+			}
+		}
+		if len(rt.timed) > 0 {
+			trigger = min(trigger, rt.bound(ts))
+		}
+	}
+	return rt.dispatch(c, start, to)
+}
+
+// dispatch delivers rows [from, to) of a raw chunk to the streams reading
+// its type and writes the outputs.
+func (rt *Runtime) dispatch(c *chunk, from, to int32) error {
+	if from >= to {
+		return nil
+	}
+	seg := *c
+	seg.sel = identityFrom(rt.segBuf, from, to)
+	rt.segBuf = seg.sel
 	for _, s := range rt.subs[c.typ] {
-		rt.pending[s] = append(rt.pending[s], c)
+		rt.pending[s] = append(rt.pending[s], &seg)
 	}
 	rt.outputs = rt.outputs[:0]
+	rt.drain()
+	return rt.writeOutputs()
+}
+
+// identityFrom returns [from, to) in buf.
+func identityFrom(buf []int32, from, to int32) []int32 {
+	buf = grow(buf, int(to-from))
+	for i := range buf {
+		buf[i] = from + int32(i)
+	}
+	return buf
+}
+
+// drain runs every stream that has pending input, in dependency order, and
+// routes its output onward.
+func (rt *Runtime) drain() {
 	for _, si := range rt.order {
 		ins := rt.pending[si]
 		if len(ins) == 0 {
@@ -305,22 +402,104 @@ func (rt *Runtime) run(c *chunk) error {
 		se := rt.streams[si]
 		runs := rt.orderRuns(ins)
 		for i, in := range runs {
-			outs := rt.runStream(si, se, in)
+			outs := rt.runPipeline(si, se, in, 0)
 			for _, o := range outs {
-				if len(o.sel) == 0 {
-					continue
-				}
-				if len(runs) > 1 && i < len(runs)-1 {
-					o = detach(o)
-				}
-				if se.plan.Visible {
-					rt.outputs = append(rt.outputs, o)
-				}
-				rt.route(si, o)
+				rt.emit(si, se, o, len(runs) > 1 && i < len(runs)-1)
 			}
 		}
 	}
-	return rt.writeOutputs()
+}
+
+// emit records a stream's output chunk for writing and routes it.
+func (rt *Runtime) emit(si int, se *streamExec, o *chunk, mustCopy bool) {
+	if len(o.sel) == 0 {
+		return
+	}
+	if mustCopy {
+		o = detach(o)
+	}
+	if se.plan.Visible {
+		rt.outputs = append(rt.outputs, o)
+	}
+	rt.route(si, o)
+}
+
+// W returns the watermark of stream si (VPL.md §4.1): the source's maxTs
+// less the allowances accumulated along the way; +inf after the input.
+func (rt *Runtime) W(si int) int64 {
+	if rt.finished {
+		return math.MaxInt64
+	}
+	return subSat(rt.maxTs, rt.dacc[si])
+}
+
+func subSat(a, b int64) int64 {
+	if a == math.MinInt64 {
+		return a
+	}
+	if r := a - b; r <= a {
+		return r
+	}
+	return math.MinInt64
+}
+
+func addSat(a, b int64) int64 {
+	if r := a + b; r >= a {
+		return r
+	}
+	return math.MaxInt64
+}
+
+// trigger is the least maxTs at which some stream's watermark reaches the
+// due time of its timed operator.
+func (rt *Runtime) trigger() int64 {
+	t := int64(math.MaxInt64)
+	for _, ts := range rt.timed {
+		t = min(t, addSat(ts.op.due(), rt.dacc[ts.si]))
+	}
+	return t
+}
+
+// bound is the least maxTs at which state that an event at ts may create
+// could fall due.
+func (rt *Runtime) bound(ts int64) int64 {
+	t := int64(math.MaxInt64)
+	for _, x := range rt.timed {
+		t = min(t, addSat(x.op.bound(ts), rt.dacc[x.si]))
+	}
+	return t
+}
+
+// watermarkPhase releases, stream by stream in dependency order, what the
+// watermark makes due, delivering each stream's releases through the
+// cascade before the next stream is considered (VPL.md §3 step 3).
+func (rt *Runtime) watermarkPhase(origin int64, final bool) error {
+	for pos, si := range rt.order {
+		se := rt.streams[si]
+		if se.timed == nil {
+			continue
+		}
+		w := rt.W(si)
+		if se.timed.due() > w {
+			continue
+		}
+		root := &prov{base: origin, phase: 0, root: int32(pos), maxTs: rt.maxTs, fired: true}
+		if final {
+			root.maxTs = math.MaxInt64
+		}
+		fired := se.timed.fire(w, root)
+		rt.outputs = rt.outputs[:0]
+		for _, f := range fired {
+			for _, o := range rt.runPipeline(si, se, f, se.timedAt+1) {
+				rt.emit(si, se, o, true)
+			}
+		}
+		rt.drain()
+		if err := rt.writeOutputs(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // route hands a stream's output to the streams reading its type or its
@@ -471,26 +650,30 @@ func (rt *Runtime) less(a *chunk, ra int32, b *chunk, rb int32) bool {
 	return bytes.Compare(rt.keyA, rt.keyB) < 0
 }
 
-// runStream runs one input chunk through a stream's pipeline.
-func (rt *Runtime) runStream(si int, se *streamExec, in *chunk) []*chunk {
+// runPipeline runs a chunk through a stream's operators from index from
+// on and gives the outputs their type and provenance.
+func (rt *Runtime) runPipeline(si int, se *streamExec, in *chunk, from int) []*chunk {
 	c := in
-	if p := se.entry[in.typ]; p != nil {
-		f := *in
-		f.sel = p.filter(in, in.sel, nil)
-		c = &f
+	if from == 0 {
+		if p := se.entry[in.typ]; p != nil {
+			f := *in
+			f.sel = p.filter(in, in.sel, nil)
+			c = &f
+		}
 	}
 	cur := []*chunk{c}
-	for i, op := range se.ops {
-		if po := se.proc[i]; po != nil {
+	for i := from; i < len(se.ops); i++ {
+		if m := se.multi[i]; m != nil {
 			var next []*chunk
 			for _, x := range cur {
 				if len(x.sel) > 0 {
-					next = append(next, po.runMany(x)...)
+					next = append(next, m.runMany(x)...)
 				}
 			}
 			cur = next
 			continue
 		}
+		op := se.ops[i]
 		if op == nil {
 			continue
 		}
@@ -503,14 +686,17 @@ func (rt *Runtime) runStream(si int, se *streamExec, in *chunk) []*chunk {
 	for j, x := range cur {
 		o := *x
 		o.typ = se.plan.OutType
-		if len(se.proc) > 0 && !se.emitAfterProcess {
+		if se.hasProcess && !se.emitAfterProcess {
 			o.typ = x.typ // events built by emit statements keep their type
 		}
-		p := &prov{parent: in, sub: int32(si)}
-		if x.up != nil {
-			p.prow, p.seq = x.up.prow, x.up.seq
+		if from == 0 || x.up != nil {
+			p := &prov{parent: in, sub: int32(si)}
+			if x.up != nil {
+				p.prow, p.seq = x.up.prow, x.up.seq
+			}
+			o.prov = p
 		}
-		o.prov, o.up = p, nil
+		o.up = nil
 		cur[j] = &o
 	}
 	return cur
@@ -573,8 +759,18 @@ func (rt *Runtime) writeOutputs() error {
 	return nil
 }
 
-// Finish ends the input. Stateless streams have nothing left to flush.
-func (rt *Runtime) Finish() error { return nil }
+// Finish ends the input: every source's maxTs becomes +inf and a last
+// watermark phase flushes every window and pending timeout (VPL.md §3).
+func (rt *Runtime) Finish() error {
+	if rt.finished {
+		return nil
+	}
+	rt.finished = true
+	return rt.watermarkPhase(rt.events, true)
+}
+
+// Late returns the number of late events dropped so far (VPL.md §4.3).
+func (rt *Runtime) Late() int64 { return rt.late }
 
 func (rt *Runtime) diag(b []byte) {
 	if rt.opts.Diag != nil {

@@ -43,6 +43,12 @@ func explainStream(s *Stream) *ExplainNode {
 	if len(s.PartitionBy) > 0 {
 		src.Args["partition_by"] = strings.Join(s.PartitionBy, ", ")
 	}
+	if s.OutOfOrder != 0 {
+		src.Args["out_of_order"] = strconv.FormatInt(s.OutOfOrder, 10)
+	}
+	if s.AllowedLateness != 0 {
+		src.Args["allowed_lateness"] = strconv.FormatInt(s.AllowedLateness, 10)
+	}
 	node := src
 	for _, op := range s.Ops {
 		n := &ExplainNode{Op: op.opName(), Args: map[string]string{}, Input: []*ExplainNode{node}}
@@ -76,6 +82,20 @@ func explainStream(s *Stream) *ExplainNode {
 			n.Args["call"] = op.Call.String()
 		case *To:
 			n.Args["connector"] = op.Connector
+		case *Window:
+			n.Args["kind"] = op.Kind.String()
+			n.Args["size"] = strconv.FormatInt(op.Size, 10)
+			if op.Slide != 0 {
+				n.Args["slide"] = strconv.FormatInt(op.Slide, 10)
+			}
+			if op.Keep != nil {
+				n.Args["keep"] = op.Keep.Param + " => " + op.Keep.Body.String()
+			}
+			if op.Agg != nil {
+				explainAgg(n, op.Agg)
+			}
+		case *Aggregate:
+			explainAgg(n, op)
 		}
 		if len(n.Args) == 0 {
 			n.Args = nil
@@ -125,4 +145,10 @@ func writeNode(b *strings.Builder, n *ExplainNode, depth int) {
 // ExplainJSON renders the plan as JSON.
 func ExplainJSON(p *Plan) ([]byte, error) {
 	return json.MarshalIndent(Explain(p), "", "  ")
+}
+
+func explainAgg(n *ExplainNode, a *Aggregate) {
+	for i, it := range a.Items {
+		n.Args[fmt.Sprintf("%02d", i)] = it.Name + ": " + it.X.String()
+	}
 }

@@ -354,6 +354,72 @@ func (l *lowerer) lowerCallOp(st *Stream, op *vpl.CallOp, sc *scope) (Op, error)
 	case "context":
 		// simulate runs every stream in one thread (VPL.md §4.2).
 		return nil, nil
+	case "window":
+		return l.lowerWindow(op, sc)
+	case "aggregate":
+		agg, err := l.lowerAggregate(op, sc)
+		if err != nil {
+			return nil, err
+		}
+		if n := len(st.Ops); n > 0 {
+			if w, ok := st.Ops[n-1].(*Window); ok && w.Agg == nil && w.Keep == nil {
+				w.Agg = agg
+				return nil, nil
+			}
+		}
+		return agg, nil
+	case "having":
+		if len(op.Args) != 1 {
+			return nil, l.errorf(op.Pos, ".having takes one predicate")
+		}
+		p, err := l.lowerExpr(op.Args[0].Value, sc)
+		if err != nil {
+			return nil, err
+		}
+		return &Filter{Pred: p}, nil
+	case "watermark":
+		for _, a := range op.Args {
+			if a.Name == "out_of_order" || a.Name == "" {
+				d, err := l.constDuration(a.Value, sc)
+				if err != nil {
+					return nil, err
+				}
+				st.OutOfOrder = d
+			}
+			// idle applies to live sources under run only.
+		}
+		return nil, nil
+	case "allowed_lateness":
+		if len(op.Args) != 1 {
+			return nil, l.errorf(op.Pos, ".allowed_lateness takes one duration")
+		}
+		d, err := l.constDuration(op.Args[0].Value, sc)
+		if err != nil {
+			return nil, err
+		}
+		st.AllowedLateness = d
+		return nil, nil
+	case "pattern":
+		n := len(st.Ops)
+		w, ok := (*Window)(nil), false
+		if n > 0 {
+			w, ok = st.Ops[n-1].(*Window)
+		}
+		if !ok || len(op.Args) != 1 {
+			return nil, l.errorf(op.Pos, ".pattern(name: events => p) must follow .window(...)")
+		}
+		lam, isLam := op.Args[0].Value.(*vpl.LambdaExpr)
+		if !isLam || len(lam.Params) != 1 {
+			return nil, l.errorf(op.Args[0].Pos, ".pattern takes a lambda of one parameter: events => predicate")
+		}
+		fn := &Function{Name: "pattern", Params: lam.Params, NSlots: 1}
+		lsc := &scope{locals: map[string]int{lam.Params[0]: 0}, fn: fn, inFn: true}
+		body, err := l.lowerExpr(lam.Body, lsc)
+		if err != nil {
+			return nil, err
+		}
+		w.Keep = &Lambda{Param: lam.Params[0], Body: body}
+		return nil, nil
 	}
 	return nil, l.errorf(op.Pos, ".%s is not supported yet", op.Name)
 }
@@ -796,4 +862,213 @@ func (l *lowerer) lowerStmt(s vpl.Stmt, sc *scope) (Stmt, error) {
 		return em, nil
 	}
 	return nil, l.errorf(s.Position(), "statement not allowed here")
+}
+
+// constValue lowers an operator argument that must be a constant.
+func (l *lowerer) constValue(e vpl.Expr, sc *scope) (event.Value, error) {
+	x, err := l.lowerExpr(e, sc)
+	if err != nil {
+		return event.Null, err
+	}
+	c, ok := x.(*Const)
+	if !ok {
+		return event.Null, l.errorf(e.Position(), "a constant is required here")
+	}
+	return c.Val, nil
+}
+
+func (l *lowerer) constDuration(e vpl.Expr, sc *scope) (int64, error) {
+	v, err := l.constValue(e, sc)
+	if err != nil {
+		return 0, err
+	}
+	if v.Kind() != event.KindDuration || v.AsInt() < 0 {
+		return 0, l.errorf(e.Position(), "a non-negative duration is required here")
+	}
+	return v.AsInt(), nil
+}
+
+// lowerWindow lowers .window(d), .window(d, sliding: s), .window(n),
+// .window(n, sliding: k) and .window(session: g).
+func (l *lowerer) lowerWindow(op *vpl.CallOp, sc *scope) (Op, error) {
+	w := &Window{}
+	var size, slide, session event.Value
+	for _, a := range op.Args {
+		v, err := l.constValue(a.Value, sc)
+		if err != nil {
+			return nil, err
+		}
+		switch a.Name {
+		case "":
+			size = v
+		case "sliding":
+			slide = v
+		case "session":
+			session = v
+		case "policy":
+		default:
+			return nil, l.errorf(a.Pos, "unknown .window parameter %s", a.Name)
+		}
+	}
+	positive := func(v event.Value) bool { return v.AsInt() > 0 }
+	switch {
+	case session.Kind() == event.KindDuration && size.IsNull() && slide.IsNull() && positive(session):
+		w.Kind, w.Size = Session, session.AsInt()
+	case size.Kind() == event.KindDuration && positive(size):
+		w.Kind, w.Size = Tumbling, size.AsInt()
+		if !slide.IsNull() {
+			if slide.Kind() != event.KindDuration || !positive(slide) {
+				return nil, l.errorf(op.Pos, "sliding: needs a positive duration")
+			}
+			w.Kind, w.Slide = Sliding, slide.AsInt()
+		}
+	case size.Kind() == event.KindInt && positive(size):
+		w.Kind, w.Size = CountWindow, size.AsInt()
+		if !slide.IsNull() {
+			if slide.Kind() != event.KindInt || !positive(slide) {
+				return nil, l.errorf(op.Pos, "sliding: needs a positive count")
+			}
+			w.Kind, w.Slide = SlidingCount, slide.AsInt()
+		}
+	default:
+		return nil, l.errorf(op.Pos, "invalid window arguments")
+	}
+	return w, nil
+}
+
+// aggregateNames are the aggregate functions of VPL.md §4.4 taking one
+// argument (count also takes none, ema two).
+var aggregateNames = map[string]bool{
+	"count": true, "count_distinct": true, "sum": true, "avg": true, "min": true, "max": true,
+	"stddev": true, "first": true, "last": true, "ema": true,
+}
+
+// lowerAggregate lowers .aggregate(alias: aexpr, ...): aggregate calls
+// become slots of the Aggregate; the items combine their results.
+func (l *lowerer) lowerAggregate(op *vpl.CallOp, sc *scope) (*Aggregate, error) {
+	agg := &Aggregate{}
+	seen := map[string]int{}
+	var rewrite func(e vpl.Expr) (Expr, error)
+	rewrite = func(e vpl.Expr) (Expr, error) {
+		if call, ok := e.(*vpl.CallExpr); ok {
+			if id, ok := call.Fun.(*vpl.Ident); ok && aggregateNames[id.Name] && (len(call.Args) == 1 || id.Name == "count" && len(call.Args) == 0 || id.Name == "ema" && len(call.Args) == 2) {
+				ac := &AggCall{Fn: id.Name}
+				args := call.Args
+				if id.Name == "count" && len(args) == 1 {
+					// count(distinct(x)) is count_distinct(x).
+					if inner, ok := args[0].Value.(*vpl.CallExpr); ok {
+						if iid, ok := inner.Fun.(*vpl.Ident); ok && iid.Name == "distinct" && len(inner.Args) == 1 {
+							ac.Fn = "count_distinct"
+							args = inner.Args
+						}
+					}
+				}
+				if len(args) > 0 {
+					x, err := l.lowerExpr(args[0].Value, sc)
+					if err != nil {
+						return nil, err
+					}
+					ac.Arg = x
+				}
+				if ac.Fn == "ema" {
+					v, err := l.constValue(args[1].Value, sc)
+					if err != nil {
+						return nil, err
+					}
+					if v.Kind() != event.KindInt || v.AsInt() < 1 {
+						return nil, l.errorf(args[1].Pos, "ema's period must be a positive integer")
+					}
+					ac.Period = v.AsInt()
+				}
+				ref := &AggRef{Call: ac}
+				key := ref.String()
+				if slot, ok := seen[key]; ok {
+					return &AggRef{Slot: slot, Call: agg.Calls[slot]}, nil
+				}
+				ref.Slot = len(agg.Calls)
+				seen[key] = ref.Slot
+				agg.Calls = append(agg.Calls, ac)
+				return ref, nil
+			}
+		}
+		return l.lowerAggExpr(e, sc, rewrite)
+	}
+	for _, a := range op.Args {
+		x, err := rewrite(a.Value)
+		if err != nil {
+			return nil, err
+		}
+		name := a.Name
+		if name == "" {
+			return nil, l.errorf(a.Pos, "an aggregate needs a name: write alias: expression")
+		}
+		agg.Items = append(agg.Items, Item{Name: name, X: Fold(x)})
+	}
+	return agg, nil
+}
+
+// lowerAggExpr lowers the operators and constants around aggregate calls.
+func (l *lowerer) lowerAggExpr(e vpl.Expr, sc *scope, sub func(vpl.Expr) (Expr, error)) (Expr, error) {
+	switch e := e.(type) {
+	case *vpl.BinaryExpr:
+		x, err := sub(e.X)
+		if err != nil {
+			return nil, err
+		}
+		y, err := sub(e.Y)
+		if err != nil {
+			return nil, err
+		}
+		op, ok := binaryOps[e.Op]
+		if !ok {
+			return nil, l.errorf(e.OpPos, "operator not allowed in an aggregate")
+		}
+		return &Binary{Op: op, X: x, Y: y, K: binaryKind(op, x.Kind(), y.Kind())}, nil
+	case *vpl.UnaryExpr:
+		x, err := sub(e.X)
+		if err != nil {
+			return nil, err
+		}
+		return &Unary{Op: unaryOps[e.Op], X: x}, nil
+	case *vpl.CallExpr:
+		id, ok := e.Fun.(*vpl.Ident)
+		if !ok {
+			return nil, l.errorf(e.Pos, "only named functions can be called")
+		}
+		f, ok := scalar.Lookup(id.Name)
+		if !ok {
+			return nil, l.errorf(e.Pos, "unknown function %s", id.Name)
+		}
+		c := &Call{Fn: f}
+		for _, a := range e.Args {
+			x, err := sub(a.Value)
+			if err != nil {
+				return nil, err
+			}
+			c.Args = append(c.Args, x)
+		}
+		return c, nil
+	case *vpl.IfExpr:
+		c, err := sub(e.Cond)
+		if err != nil {
+			return nil, err
+		}
+		t, err := sub(e.Then)
+		if err != nil {
+			return nil, err
+		}
+		f, err := sub(e.Else)
+		if err != nil {
+			return nil, err
+		}
+		return &Cond{If: c, Then: t, Else: f}, nil
+	case *vpl.IsNullExpr:
+		x, err := sub(e.X)
+		if err != nil {
+			return nil, err
+		}
+		return &IsNull{X: x, Not: e.Not}, nil
+	}
+	// Constants and globals are allowed; a bare field is E073 (checked).
+	return l.lowerExpr(e, sc)
 }

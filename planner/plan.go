@@ -38,6 +38,10 @@ type Stream struct {
 	OutType string
 	// PartitionBy names the partition key fields (.partition_by).
 	PartitionBy []string
+	// OutOfOrder is the stream's watermark allowance (.watermark), ns.
+	OutOfOrder int64
+	// AllowedLateness keeps time windows open after they fired (ns).
+	AllowedLateness int64
 }
 
 // Op is a logical operator of a stream.
