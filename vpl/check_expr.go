@@ -284,12 +284,15 @@ func (c *checker) checkDuration(x Expr, what string) {
 
 // describeValue names a constant in a message: "the int 5".
 func describeValue(v event.Value) string {
-	text := v.TextString()
-	if len(text) > 40 {
-		text = text[:40] + "..."
-	}
 	if v.IsNull() {
 		return "null"
+	}
+	text := v.TextString()
+	if v.Kind() == event.KindString {
+		text = string(event.AppendJSONString(nil, v.AsString()))
+	}
+	if len(text) > 40 {
+		text = text[:40] + "..."
 	}
 	return "the " + v.Kind().String() + " " + text
 }

@@ -6,14 +6,16 @@ import (
 	"strings"
 
 	"github.com/varpulis/varpulis-go/event"
+	"github.com/varpulis/varpulis-go/event/scalar"
 )
 
 // aliasDef is a pattern alias: where it is bound and by which step (the
 // source is step 0).
 type aliasDef struct {
-	name string
-	pos  Pos
-	step int
+	name    string
+	pos     Pos
+	step    int
+	pattern bool // bound by a named pattern, checked at its declaration
 }
 
 // streamInfo holds what the checks of one stream need to know.
@@ -195,7 +197,9 @@ func (c *checker) analyzeSource(st *streamInfo) {
 			st.within = p.Within != nil
 			for _, it := range patternItems(p.Pattern) {
 				c.read[it.Type] = true
-				st.addAlias(it.Alias, it.AliasPos, 0)
+				if it.Alias != "" {
+					st.aliases = append(st.aliases, aliasDef{name: it.Alias, pos: it.AliasPos, pattern: true})
+				}
 				if it.Quantifier == '+' || it.Quantifier == '*' {
 					st.kleene = true
 				}
@@ -278,7 +282,7 @@ func (c *checker) checkSourceExprs(st *streamInfo) {
 func (c *checker) checkAliasDups(aliases []aliasDef) {
 	first := map[string]Pos{}
 	for _, a := range aliases {
-		if p, ok := first[a.name]; ok {
+		if p, ok := first[a.name]; ok && !a.pattern {
 			c.errorNote(a.pos, "E023", "give each step its own alias", Note{Pos: p, Text: "first bound here"},
 				"alias '%s' bound twice", a.name)
 			continue
@@ -599,7 +603,7 @@ func (c *checker) checkWindow(o *CallOp) string {
 	size := &pos[0]
 	v, ok := c.constValue(size.Value)
 	if !ok {
-		c.errorf(size.Value.Position(), "E013", hint, "window size must be a duration or an integer literal")
+		c.errorf(size.Value.Position(), "E013", hint, "window size must be a duration or integer literal, or a let or const bound to one")
 		return ""
 	}
 	var kind string
@@ -744,6 +748,9 @@ func (c *checker) checkProcess(arg Expr, cx *exprCtx) {
 	}
 	if fn := c.fns[id.Name]; fn != nil {
 		c.checkArity(call, fn)
+	} else if scalar.IsKnown(id.Name) {
+		c.errorf(id.Pos, "E050", "declare a function with fn f(...): whose emit statements build the output events",
+			".process() calls a user function; '%s' is a built-in", id.Name)
 	} else {
 		hint := "declare it: fn " + id.Name + "(...):"
 		var names []string
