@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"unicode"
 
+	"github.com/cockroachdb/errors"
 	"github.com/varpulis/varpulis-go/event"
 )
 
@@ -34,7 +35,7 @@ func DumpJSON(prog *Program) ([]byte, error) {
 	d.b.WriteString("]}")
 	var out bytes.Buffer
 	if err := json.Indent(&out, d.b.Bytes(), "", "  "); err != nil {
-		return nil, fmt.Errorf("vpl: dumping the AST: %w", err)
+		return nil, errors.Wrap(err, "vpl: dumping the AST")
 	}
 	return out.Bytes(), nil
 }
