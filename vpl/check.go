@@ -69,6 +69,11 @@ type checker struct {
 
 	produced map[string]bool // types named by `.emit as T` or `emit T(...)`
 	read     map[string]bool // names some stream reads (W003)
+
+	// Built on first use.
+	global   *scope
+	typeList []string
+	funcList []string
 }
 
 func (c *checker) add(d Diagnostic) {
@@ -213,18 +218,26 @@ func (c *checker) checkTypeName(name string, pos Pos) {
 }
 
 func (c *checker) typeNames() []string {
-	var names []string
-	for n := range c.events {
-		names = append(names, n)
+	if c.typeList == nil {
+		names := []string{}
+		for n := range c.events {
+			names = append(names, n)
+		}
+		for n := range c.streams {
+			names = append(names, n)
+		}
+		for n := range c.produced {
+			names = append(names, n)
+		}
+		slices.Sort(names)
+		c.typeList = slices.Compact(names)
 	}
-	for n := range c.streams {
-		names = append(names, n)
-	}
-	for n := range c.produced {
-		names = append(names, n)
-	}
-	return names
+	return c.typeList
 }
+
+// maxSuggest bounds the candidates suggest compares with, which keeps
+// checking linear on huge generated programs.
+const maxSuggest = 2000
 
 // suggest returns the candidate closest to name, if close enough to be a
 // likely typo, else "".
@@ -240,6 +253,9 @@ func (c *checker) suggest(name string, candidates []string) string {
 		limit = 2
 	default:
 		limit = 3
+	}
+	if len(candidates) > maxSuggest {
+		return ""
 	}
 	candidates = slices.Sorted(slices.Values(candidates)) // ties go to the first in order
 	best, bestD := "", limit+1
@@ -510,6 +526,9 @@ func (s *scope) lookup(name string) (binding, bool) {
 // globalScope holds every top-level variable, whatever its position: a
 // function body runs after all of them are set.
 func (c *checker) globalScope() *scope {
+	if c.global != nil {
+		return c.global // never written to: function scopes are its children
+	}
 	s := newScope(nil)
 	for _, d := range c.prog.Stmts {
 		if v, ok := d.(*VarDecl); ok {
@@ -518,6 +537,7 @@ func (c *checker) globalScope() *scope {
 			}
 		}
 	}
+	c.global = s
 	return s
 }
 

@@ -119,14 +119,17 @@ func (c *checker) checkArity(call *CallExpr, fn *FnDecl) {
 }
 
 func (c *checker) functionNames() []string {
-	var names []string
-	for _, f := range scalar.Funcs() {
-		names = append(names, f.Name)
+	if c.funcList == nil {
+		names := []string{"event_type", "event_time", "now"}
+		for _, f := range scalar.Funcs() {
+			names = append(names, f.Name)
+		}
+		for n := range c.fns {
+			names = append(names, n)
+		}
+		c.funcList = names
 	}
-	for n := range c.fns {
-		names = append(names, n)
-	}
-	return append(names, "event_type", "event_time", "now")
+	return c.funcList
 }
 
 // mentionsAlias reports whether an argument of call mentions a name in

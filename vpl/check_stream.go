@@ -942,65 +942,133 @@ func (c *checker) inputs(s *StreamDecl) []string {
 }
 
 // checkCycles reports each cycle of the stream dependency graph once, at
-// its first stream in declaration order (E008).
+// the first stream of its strongly connected component in declaration
+// order, listing a shortest cycle through it (E008).
 func (c *checker) checkCycles() {
 	prod := c.producers()
 	var order []*StreamDecl
+	index := map[*StreamDecl]int{}
 	for _, s := range c.prog.Stmts {
 		if sd, ok := s.(*StreamDecl); ok && c.streams[sd.Name] == sd {
+			index[sd] = len(order)
 			order = append(order, sd)
 		}
 	}
-	deps := map[*StreamDecl][]*StreamDecl{}
-	for _, s := range order {
-		seen := map[*StreamDecl]bool{}
+	deps := make([][]int, len(order))
+	for i, s := range order {
+		seen := map[int]bool{}
 		for _, name := range c.inputs(s) {
 			for _, p := range prod[name] {
-				if !seen[p] {
-					seen[p] = true
-					deps[s] = append(deps[s], p)
+				if j := index[p]; !seen[j] {
+					seen[j] = true
+					deps[i] = append(deps[i], j)
 				}
 			}
 		}
 	}
-	inCycle := map[*StreamDecl]bool{}
-	for _, s := range order {
-		if inCycle[s] {
+	comp := components(deps)
+	reported := map[int]bool{}
+	for i, s := range order {
+		if reported[comp[i]] {
 			continue
 		}
-		path := findCycle(s, deps)
+		path := shortestCycle(i, deps, comp)
 		if path == nil {
 			continue
 		}
+		reported[comp[i]] = true
 		names := make([]string, len(path))
-		for i, p := range path {
-			names[i] = p.Name
-			inCycle[p] = true
+		for k, j := range path {
+			names[k] = order[j].Name
 		}
 		c.errorf(s.NamePos, "E008", "a stream cannot read, directly or through other streams, the events it produces",
 			"stream '%s' depends on itself: %s", s.Name, strings.Join(names, " -> "))
 	}
 }
 
-// findCycle returns a shortest path s -> ... -> s in deps, or nil.
-func findCycle(s *StreamDecl, deps map[*StreamDecl][]*StreamDecl) []*StreamDecl {
-	parent := map[*StreamDecl]*StreamDecl{}
-	queue := []*StreamDecl{s}
-	visited := map[*StreamDecl]bool{}
+// components returns the strongly connected component of every node
+// (Tarjan's algorithm, iterative so that long chains cannot exhaust the
+// stack).
+func components(deps [][]int) []int {
+	n := len(deps)
+	index, low, comp := make([]int, n), make([]int, n), make([]int, n)
+	for i := range index {
+		index[i], comp[i] = -1, -1
+	}
+	onStack := make([]bool, n)
+	var stack []int
+	next, ncomp := 0, 0
+	type frame struct{ v, edge int }
+	for root := range n {
+		if index[root] >= 0 {
+			continue
+		}
+		call := []frame{{v: root}}
+		index[root], low[root] = next, next
+		next++
+		stack = append(stack, root)
+		onStack[root] = true
+		for len(call) > 0 {
+			f := &call[len(call)-1]
+			if f.edge < len(deps[f.v]) {
+				w := deps[f.v][f.edge]
+				f.edge++
+				switch {
+				case index[w] < 0:
+					index[w], low[w] = next, next
+					next++
+					stack = append(stack, w)
+					onStack[w] = true
+					call = append(call, frame{v: w})
+				case onStack[w]:
+					low[f.v] = min(low[f.v], index[w])
+				}
+				continue
+			}
+			v := f.v
+			call = call[:len(call)-1]
+			if len(call) > 0 {
+				u := call[len(call)-1].v
+				low[u] = min(low[u], low[v])
+			}
+			if low[v] == index[v] {
+				for {
+					w := stack[len(stack)-1]
+					stack = stack[:len(stack)-1]
+					onStack[w] = false
+					comp[w] = ncomp
+					if w == v {
+						break
+					}
+				}
+				ncomp++
+			}
+		}
+	}
+	return comp
+}
+
+// shortestCycle returns a shortest path s -> ... -> s within s's
+// component, or nil when there is none.
+func shortestCycle(s int, deps [][]int, comp []int) []int {
+	parent := map[int]int{}
+	queue := []int{s}
 	for len(queue) > 0 {
 		cur := queue[0]
 		queue = queue[1:]
 		for _, next := range deps[cur] {
+			if comp[next] != comp[s] {
+				continue
+			}
 			if next == s {
-				path := []*StreamDecl{s}
+				path := []int{s}
 				for n := cur; n != s; n = parent[n] {
 					path = append(path, n)
 				}
 				slices.Reverse(path[1:])
 				return append(path, s)
 			}
-			if !visited[next] {
-				visited[next] = true
+			if _, seen := parent[next]; !seen {
 				parent[next] = cur
 				queue = append(queue, next)
 			}

@@ -2,11 +2,13 @@ package vpl
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of testdata/check")
@@ -152,4 +154,44 @@ func TestDumpGolden(t *testing.T) {
 			t.Errorf("%s differs from %s:\n%s", f, golden, got)
 		}
 	}
+}
+
+// TestCheckLargeProgram checks that checking stays fast on a large
+// generated program: a long chain of streams, a long cycle, many
+// undeclared names and many functions.
+func TestCheckLargeProgram(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("event Seed:\n    v: int\nlet g = 1\n")
+	const n = 20000
+	for i := range n {
+		fmt.Fprintf(&b, "stream S%d = S%d.where(v > g).emit()\n", i+1, i)
+		fmt.Fprintf(&b, "stream U%d = Unknown%d.emit()\n", i, i)
+	}
+	for i := range 2000 {
+		fmt.Fprintf(&b, "fn f%d(x):\n    var y = x + g\n    y := y + 1\n    return y\n", i)
+	}
+	fmt.Fprintf(&b, "stream S0 = S%d.emit()\n", n) // closes a cycle through every S
+	start := time.Now()
+	prog, diags := ParseFile("big.vpl", []byte(b.String()), nil)
+	if len(diags) > 0 {
+		t.Fatal(Format(diags, prog.Files))
+	}
+	diags = Check(prog)
+	elapsed := time.Since(start)
+	cycles, w030 := 0, 0
+	for _, d := range diags {
+		switch d.Code {
+		case "E008":
+			cycles++
+		case "W030":
+			w030++
+		}
+	}
+	if cycles != 1 || w030 != n {
+		t.Errorf("%d E008 (want 1), %d W030 (want %d)", cycles, w030, n)
+	}
+	if elapsed > 20*time.Second {
+		t.Errorf("checking %d statements took %v", len(prog.Stmts), elapsed)
+	}
+	t.Logf("%d statements parsed and checked in %v", len(prog.Stmts), elapsed)
 }
