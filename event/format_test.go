@@ -300,3 +300,30 @@ func TestCompareKeysOrder(t *testing.T) {
 		t.Error("equal keys")
 	}
 }
+
+// AppendTimestamp formats by hand; it must write what time.Time does.
+func TestAppendTimestampMatchesTime(t *testing.T) {
+	values := []int64{0, 1, -1, 999999999, 1e9, -1e9, 86399999999999, 86400e9, -86400e9, -86400e9 - 1,
+		951782400e9, 951868800e9 - 1, 4107542400e9, -2208988800e9, math.MaxInt64, math.MinInt64, math.MinInt64 + 1, math.MaxInt64 - 1}
+	x := uint64(0x9E3779B97F4A7C15)
+	for range 20000 {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		v := int64(x)
+		values = append(values, v, v/1000*1000, v/1e9*1e9, v/86400e9*86400e9)
+	}
+	for _, ns := range values {
+		want := time.Unix(0, ns).UTC().AppendFormat(nil, TimestampLayout)
+		if got := AppendTimestamp(nil, ns); string(got) != string(want) {
+			t.Fatalf("AppendTimestamp(%d) = %s, want %s", ns, got, want)
+		}
+	}
+}
+
+func BenchmarkAppendTimestamp(b *testing.B) {
+	buf := make([]byte, 0, 64)
+	for i := 0; b.Loop(); i++ {
+		buf = AppendTimestamp(buf[:0], int64(i)*1_234_567)
+	}
+}

@@ -45,7 +45,7 @@ func AppendEvent(b []byte, e *Event, f Format) []byte {
 	if text {
 		b = AppendTimestamp(b, e.TS)
 		b = append(b, ' ')
-		b = append(b, e.Type...)
+		b = appendTextType(b, e.Type)
 		b = append(b, ' ', '{')
 	} else {
 		b = append(b, `{"stream":`...)
@@ -137,6 +137,16 @@ func appendName(b []byte, name string, text bool) []byte {
 	return append(b, ':')
 }
 
+// appendTextType writes the type of a text-form line: bare, as VPL types
+// are identifiers; quoted when a JSON input gave another string, so that a
+// line break in it cannot split the line.
+func appendTextType(b []byte, typ string) []byte {
+	if isIdent(typ) {
+		return append(b, typ...)
+	}
+	return AppendJSONString(b, typ)
+}
+
 func isIdent(s string) bool {
 	if s == "" || !isIdentStart(s[0]) {
 		return false
@@ -178,7 +188,7 @@ func newRowWriter(bt Batch, f Format) *rowWriter {
 	w := &rowWriter{text: f == FormatText}
 	if w.text {
 		w.mid = append(w.mid, ' ')
-		w.mid = append(w.mid, bt.Type...)
+		w.mid = appendTextType(w.mid, bt.Type)
 		w.mid = append(w.mid, ' ', '{')
 	} else {
 		w.head = append(w.head, `{"stream":`...)

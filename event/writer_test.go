@@ -66,6 +66,12 @@ func TestWriteSpecOutputs(t *testing.T) {
 			text: `1970-01-01T00:00:00.000000001Z Log {msg: "a\u0001\"\\\n\t<&>é", "weird name": 1, d: 1m30s}`,
 		},
 		{
+			name: "a type that is not an identifier",
+			e:    ev("my\ntype", 0, "a", Int(1)),
+			json: `{"stream":"my\ntype","ts":"1970-01-01T00:00:00Z","fields":{"a":1}}`,
+			text: `1970-01-01T00:00:00Z "my\ntype" {a: 1}`,
+		},
+		{
 			name: "nested values",
 			e: ev("N", 0, "a", Array([]Value{Float(1e21), Float(1e-7), Timestamp(sec(1)), Duration(250e6)}),
 				"m", Map([]string{"z", "a"}, []Value{Null, Map(nil, nil)})),
