@@ -160,6 +160,7 @@ type prov struct {
 	phase  uint8  // root: 0 watermark phase, 1 dispatch phase
 	root   int32  // watermark root: position of the releasing stream in dependency order
 	fired  bool   // watermark root: rows are releases ranked by row number
+	rank0  int32  // watermark root: rank of row 0 among the phase's releases
 	maxTs  int64  // watermark root: the source maxTs at the phase
 	sub    int32  // index of the producing stream
 	prow   []int32
@@ -182,7 +183,8 @@ func appendKey(b []byte, c *chunk, r int32) []byte {
 		b = append(b, byte(o>>56), byte(o>>48), byte(o>>40), byte(o>>32), byte(o>>24), byte(o>>16), byte(o>>8), byte(o),
 			p.phase, byte(p.root>>8), byte(p.root), 0)
 		if p.fired {
-			b = append(b, byte(r>>24), byte(r>>16), byte(r>>8), byte(r))
+			k := p.rank0 + r
+			b = append(b, byte(k>>24), byte(k>>16), byte(k>>8), byte(k))
 		}
 		return b
 	}

@@ -112,4 +112,6 @@ func sameValue(a, b event.Value) bool {
 	return a.Kind() == b.Kind() && event.Equal(a, b)
 }
 
-func fmtValue(v event.Value) string { return v.Kind().String() + ":" + string(event.AppendJSON(nil, v)) }
+func fmtValue(v event.Value) string {
+	return v.Kind().String() + ":" + string(event.AppendJSON(nil, v))
+}

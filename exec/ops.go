@@ -310,8 +310,10 @@ func rowsChunks(evs []event.Event, p *prov, prow, seq []int32) []*chunk {
 			end++
 		}
 		run := evs[start:end]
-		c := &chunk{typ: run[0].Type, n: len(run), ts: make([]int64, len(run)), prov: p,
-			up: &upMap{prow: prow[start:end], seq: seq[start:end]}}
+		c := &chunk{typ: run[0].Type, n: len(run), ts: make([]int64, len(run)), prov: p}
+		if prow != nil {
+			c.up = &upMap{prow: prow[start:end], seq: seq[start:end]}
+		}
 		for i := range run {
 			c.ts[i] = run[i].TS
 		}

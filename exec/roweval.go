@@ -28,6 +28,8 @@ type rowEnv struct {
 	emitted *[]event.Event
 	ts      int64
 	abandon bool
+	// aggVals holds the results of a released group's aggregate calls.
+	aggVals []event.Value
 }
 
 // evalRow evaluates e for one row. It never fails: errors are null
@@ -118,6 +120,11 @@ func evalRow(e planner.Expr, env *rowEnv) event.Value {
 			hi = evalRow(e.Hi, env)
 		}
 		return scalar.Slice(evalRow(e.X, env), lo, hi)
+	case *planner.AggRef:
+		if e.Slot < len(env.aggVals) {
+			return env.aggVals[e.Slot]
+		}
+		return event.Null
 	case *planner.EventTypeOf:
 		if env.view == nil {
 			return event.Null

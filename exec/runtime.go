@@ -110,7 +110,7 @@ func New(plan *planner.Plan, opts Options) (*Runtime, error) {
 	}
 	rt.rowAtATime = assignsGlobals(plan)
 	for i, s := range plan.Streams {
-		se, err := rt.compileStream(s)
+		se, err := rt.compileStream(i, s)
 		if err != nil {
 			return nil, err
 		}
@@ -227,7 +227,7 @@ func topoOrder(p *planner.Plan, subs map[string][]int) ([]int, error) {
 	return order, nil
 }
 
-func (rt *Runtime) compileStream(s *planner.Stream) (*streamExec, error) {
+func (rt *Runtime) compileStream(si int, s *planner.Stream) (*streamExec, error) {
 	se := &streamExec{plan: s, entry: map[string]predicate{}, multi: map[int]multiOperator{}, emitAfterProcess: emitAfterProcess(s)}
 	if s.Merge {
 		preds := map[string][]planner.Expr{}
@@ -295,6 +295,16 @@ func (rt *Runtime) compileStream(s *planner.Stream) (*streamExec, error) {
 			se.ops = append(se.ops, nil)
 		case *planner.To:
 			// Connectors are inert here: simulate never opens them.
+			se.ops = append(se.ops, nil)
+		case *planner.Window:
+			wo := newWindowOp(rt, si, s, op)
+			se.multi[i] = wo
+			se.ops = append(se.ops, nil)
+			if op.Kind.IsTime() {
+				se.timed, se.timedAt = wo, i
+			}
+		case *planner.Aggregate:
+			se.multi[i] = &runningAggOp{part: part, agg: newGroupAgg(rt, op), stream: s.Name}
 			se.ops = append(se.ops, nil)
 		default:
 			return nil, errors.AssertionFailedf("operator %T not supported", op)

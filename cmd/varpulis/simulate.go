@@ -175,6 +175,7 @@ func simulate(l *loaded, in io.Reader, name string, sink exec.Sink, diag *bufio.
 		}
 		if err != nil {
 			st.rejected = int64(rd.Rejected())
+			st.late = rt.Late()
 			return st, err
 		}
 		if verbose {
@@ -191,7 +192,9 @@ func simulate(l *loaded, in io.Reader, name string, sink exec.Sink, diag *bufio.
 			return st, err
 		}
 	}
-	if err := rt.Finish(); err != nil {
+	err = rt.Finish()
+	st.late = rt.Late()
+	if err != nil {
 		return st, err
 	}
 	st.rejected = int64(rd.Rejected())

@@ -1,0 +1,834 @@
+package exec
+
+import (
+	"container/heap"
+	"math"
+	"slices"
+
+	"github.com/varpulis/varpulis-go/event"
+	"github.com/varpulis/varpulis-go/exec/agg"
+	"github.com/varpulis/varpulis-go/planner"
+)
+
+// groupAgg evaluates an aggregate's calls into accumulators and its items
+// into output values.
+type groupAgg struct {
+	rt    *Runtime
+	plan  *planner.Aggregate
+	args  []kernel // per call; nil for count()
+	accs  []agg.Acc
+	free  []int32
+	n     int32
+	vals  []event.Value // scratch: call results of one group
+	cols  []agg.Column
+	slots []int32
+	rows  []int32
+}
+
+func newGroupAgg(rt *Runtime, a *planner.Aggregate) *groupAgg {
+	g := &groupAgg{rt: rt, plan: a}
+	for _, c := range a.Calls {
+		fn, _ := agg.Parse(c.Fn, argCount(c))
+		g.accs = append(g.accs, agg.New(agg.Spec{Fn: fn, Period: c.Period}))
+		if c.Arg != nil {
+			g.args = append(g.args, rt.compile(c.Arg))
+		} else {
+			g.args = append(g.args, nil)
+		}
+	}
+	g.vals = make([]event.Value, len(a.Calls))
+	g.cols = make([]agg.Column, len(a.Calls))
+	return g
+}
+
+func argCount(c *planner.AggCall) int {
+	switch {
+	case c.Arg == nil:
+		return 0
+	case c.Fn == "ema":
+		return 2
+	}
+	return 1
+}
+
+// alloc returns an empty accumulator group.
+func (g *groupAgg) alloc() int32 {
+	if n := len(g.free); n > 0 {
+		s := g.free[n-1]
+		g.free = g.free[:n-1]
+		return s
+	}
+	s := g.n
+	g.n++
+	for _, a := range g.accs {
+		a.Resize(int(g.n))
+	}
+	return s
+}
+
+func (g *groupAgg) release(s int32) {
+	for _, a := range g.accs {
+		a.Reset(s)
+	}
+	g.free = append(g.free, s)
+}
+
+// bind evaluates the call arguments over a chunk's selection.
+func (g *groupAgg) bind(c *chunk) {
+	for i, k := range g.args {
+		if k == nil {
+			g.cols[i] = agg.Column{}
+			continue
+		}
+		g.cols[i] = columnOf(k.eval(c, c.sel))
+	}
+}
+
+// columnOf views a vector as an aggregate argument column.
+func columnOf(v *vec) agg.Column {
+	col := agg.Column{Kind: planner.KindAny, Value: func(r int32) event.Value { return cloneValue(v.value(int(r))) }}
+	switch {
+	case v.isConst:
+		col.IsConst, col.Const = true, v.c
+	case v.kind == event.KindInt && v.i64 != nil:
+		col.Kind, col.I64, col.Valid = event.KindInt, v.i64, v.valid
+	case v.kind == event.KindFloat && v.f64 != nil:
+		col.Kind, col.F64, col.Valid = event.KindFloat, v.f64, v.valid
+	}
+	return col
+}
+
+// colValue reads row r of an argument column (null for count()).
+func colValue(col *agg.Column, r int32) event.Value {
+	switch {
+	case col.IsConst:
+		return col.Const
+	case col.Value == nil:
+		return event.Null
+	}
+	return col.Value(r)
+}
+
+// add queues row r of the bound chunk for group s.
+func (g *groupAgg) add(s, r int32) {
+	g.slots = append(g.slots, s)
+	g.rows = append(g.rows, r)
+}
+
+// flush folds the queued rows into their groups, in queue order.
+func (g *groupAgg) flush() {
+	if len(g.rows) == 0 {
+		return
+	}
+	for i, a := range g.accs {
+		a.Update(g.slots, g.rows, &g.cols[i])
+	}
+	g.slots, g.rows = g.slots[:0], g.rows[:0]
+}
+
+// results evaluates the items for group s.
+func (g *groupAgg) results(s int32, out []event.Value) []event.Value {
+	for i, a := range g.accs {
+		g.vals[i] = a.Result(s)
+	}
+	env := rowEnv{rt: g.rt, aggVals: g.vals}
+	for _, it := range g.plan.Items {
+		out = append(out, evalRow(it.X, &env))
+	}
+	return out
+}
+
+// foldValues computes the items over explicit argument values (sessions and
+// sliding count windows keep their events' values and fold at release).
+func (g *groupAgg) foldValues(vals [][]event.Value, out []event.Value) []event.Value {
+	s := g.alloc()
+	n := 0
+	if len(vals) > 0 {
+		n = len(vals[0])
+	}
+	slots := make([]int32, n)
+	rows := make([]int32, n)
+	for i := range rows {
+		slots[i], rows[i] = s, int32(i)
+	}
+	for i, a := range g.accs {
+		vs := vals[i]
+		col := agg.Column{Kind: planner.KindAny, Value: func(r int32) event.Value { return vs[r] }}
+		a.Update(slots, rows, &col)
+	}
+	out = g.results(s, out)
+	g.release(s)
+	return out
+}
+
+// windowOp is .window(...), alone or with .aggregate(...).
+type windowOp struct {
+	rt       *Runtime
+	si       int
+	stream   string
+	w        *planner.Window
+	lateness int64
+	dacc     func() int64
+	part     keyer
+	keys     valueMap[int32]
+	keyVals  []event.Value // per key id: the first value seen (array for several fields)
+	agg      *groupAgg
+	// time windows
+	open   map[winID]*timeWin
+	ends   endHeap
+	byEnd  map[int64][]*timeWin
+	kept   []*timeWin // fired windows kept for allowed lateness
+	seq    int64      // arrival counter, orders values kept by sessions
+	counts map[int32]*countWin
+	sess   map[int32][]*session
+	// sessions released per key: late events up to here are dropped
+	releasedUntil map[int32]int64
+}
+
+type winID struct {
+	key   int32
+	start int64
+}
+
+type timeWin struct {
+	key        int32
+	start, end int64
+	slot       int32
+	fired      bool
+	events     []event.Event
+}
+
+// countWin is the state of a count window (and the ring of a sliding one).
+type countWin struct {
+	slot        int32
+	n           int64 // events in the current window (count) or seen (sliding)
+	first, last int64
+	events      []event.Event
+	vals        [][]event.Value // sliding: the last events' argument values
+	tss         []int64
+}
+
+// session is an open session window of one key.
+type session struct {
+	start, last int64
+	vals        [][]event.Value // per call: values in arrival order
+	seqs        []int64
+	events      []event.Event
+}
+
+func newWindowOp(rt *Runtime, si int, s *planner.Stream, w *planner.Window) *windowOp {
+	op := &windowOp{rt: rt, si: si, stream: s.Name, w: w, lateness: s.AllowedLateness,
+		part: keyer{fields: s.PartitionBy}, open: map[winID]*timeWin{}, byEnd: map[int64][]*timeWin{},
+		counts: map[int32]*countWin{}, sess: map[int32][]*session{}, releasedUntil: map[int32]int64{}}
+	op.dacc = func() int64 { return rt.dacc[si] }
+	if w.Agg != nil {
+		op.agg = newGroupAgg(rt, w.Agg)
+	}
+	return op
+}
+
+// keyOf returns the key id of row r, registering a new key.
+func (op *windowOp) keyOf(c *chunk, r int32) int32 {
+	k := op.part.key(c, int(r))
+	if id, ok := op.keys.lookup(k); ok {
+		return id
+	}
+	id := int32(len(op.keyVals))
+	op.keys.put(k, id)
+	op.keyVals = append(op.keyVals, k)
+	return id
+}
+
+// wants reports whether the window keeps whole events (no aggregate, or
+// a .pattern test over them).
+func (op *windowOp) wantsEvents() bool { return op.agg == nil || op.w.Keep != nil }
+
+func (op *windowOp) runMany(c *chunk) []*chunk {
+	if op.agg != nil {
+		op.agg.bind(c)
+	}
+	switch op.w.Kind {
+	case planner.Tumbling, planner.Sliding:
+		return op.addTime(c)
+	case planner.Session:
+		op.addSession(c)
+		return nil
+	}
+	return op.addCount(c)
+}
+
+// windowsOf calls f with the start of every time window containing ts:
+// tumbling [k·d, (k+1)·d), sliding [j·s, j·s + d) for every integer j
+// (VPL.md §4.3, §11.6).
+func (op *windowOp) windowsOf(ts int64, f func(start int64)) {
+	d := op.w.Size
+	if op.w.Kind == planner.Tumbling {
+		f(floorDiv(ts, d) * d)
+		return
+	}
+	s := op.w.Slide
+	// j from ceil((ts-d+1)/s) to floor(ts/s)
+	for j := floorDiv(ts-d, s) + 1; j <= floorDiv(ts, s); j++ {
+		f(j * s)
+	}
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
+
+// addTime adds events to tumbling and sliding windows. Windows fire in
+// the watermark phase; here only an allowed-lateness update re-emits.
+func (op *windowOp) addTime(c *chunk) []*chunk {
+	var reemit []*timeWin
+	for _, r := range c.sel {
+		ts := c.ts[r]
+		w := subSat(c.maxTsAt(r), op.dacc())
+		k := op.keyOf(c, r)
+		added := false
+		op.windowsOf(ts, func(start int64) {
+			end := start + op.w.Size
+			id := winID{k, start}
+			win := op.open[id]
+			if end <= w { // released (or never opened): only a kept window takes it
+				if win != nil && win.fired && addSat(end, op.lateness) > w {
+					op.addToWin(win, c, r)
+					added = true
+					if !slices.Contains(reemit, win) {
+						reemit = append(reemit, win)
+					}
+				}
+				return
+			}
+			if win == nil {
+				win = &timeWin{key: k, start: start, end: end, slot: -1}
+				if op.agg != nil {
+					win.slot = op.agg.alloc()
+				}
+				op.open[id] = win
+				if len(op.byEnd[end]) == 0 {
+					heap.Push(&op.ends, end)
+				}
+				op.byEnd[end] = append(op.byEnd[end], win)
+			}
+			op.addToWin(win, c, r)
+			added = true
+		})
+		if !added {
+			op.rt.late++
+		}
+	}
+	if op.agg != nil {
+		op.agg.flush()
+	}
+	if len(reemit) == 0 {
+		return nil
+	}
+	// The complete result of each updated window again, with the same
+	// bounds, in the dispatch phase of the late event.
+	rows := op.release(reemit)
+	return op.releaseChunks(rows, c)
+}
+
+func (op *windowOp) addToWin(win *timeWin, c *chunk, r int32) {
+	if op.agg != nil {
+		op.agg.add(win.slot, r)
+	}
+	if op.wantsEvents() {
+		win.events = append(win.events, c.rowEvent(int(r)))
+	}
+}
+
+// due implements timedOp.
+func (op *windowOp) due() int64 {
+	d := int64(math.MaxInt64)
+	if len(op.ends) > 0 {
+		d = op.ends[0]
+	}
+	for _, ss := range op.sess {
+		for _, s := range ss {
+			d = min(d, addSat(s.last, op.w.Size+1))
+		}
+	}
+	return d
+}
+
+// bound implements timedOp: the earliest end of a window an event at ts
+// can open.
+func (op *windowOp) bound(ts int64) int64 {
+	switch op.w.Kind {
+	case planner.Tumbling:
+		return floorDiv(ts, op.w.Size)*op.w.Size + op.w.Size
+	case planner.Sliding:
+		return floorDiv(ts, op.w.Slide)*op.w.Slide + op.w.Slide
+	case planner.Session:
+		return addSat(ts, op.w.Size+1)
+	}
+	return math.MaxInt64
+}
+
+// fire implements timedOp: windows whose end the watermark reached, by end
+// then key; sessions whose gap passed, by end then key.
+func (op *windowOp) fire(w int64, root *prov) []*chunk {
+	if op.w.Kind == planner.Session {
+		return op.fireSessions(w, root)
+	}
+	var due []*timeWin
+	for len(op.ends) > 0 && op.ends[0] <= w {
+		end := heap.Pop(&op.ends).(int64)
+		wins := op.byEnd[end]
+		delete(op.byEnd, end)
+		slices.SortStableFunc(wins, func(a, b *timeWin) int { return event.CompareKeys(op.keyVals[a.key], op.keyVals[b.key]) })
+		due = append(due, wins...)
+	}
+	rows := op.release(due)
+	for _, win := range due {
+		win.fired = true
+		if op.lateness > 0 {
+			op.kept = append(op.kept, win)
+		} else {
+			op.drop(win)
+		}
+	}
+	// Forget kept windows past their lateness.
+	kept := op.kept[:0]
+	for _, win := range op.kept {
+		if addSat(win.end, op.lateness) <= w {
+			op.drop(win)
+		} else {
+			kept = append(kept, win)
+		}
+	}
+	op.kept = kept
+	return op.firedChunks(rows, root)
+}
+
+func (op *windowOp) drop(win *timeWin) {
+	delete(op.open, winID{win.key, win.start})
+	if win.slot >= 0 {
+		op.agg.release(win.slot)
+	}
+}
+
+// released is one release: the rows it emits (one aggregate row, or the
+// window's events) and its bounds.
+type released struct {
+	ts     int64
+	events []event.Event
+}
+
+// release builds the output rows of windows, in order.
+func (op *windowOp) release(wins []*timeWin) []released {
+	var out []released
+	for _, win := range wins {
+		if r, ok := op.releaseOne(win.key, win.start, win.end, win.end, win.slot, nil, win.events); ok {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// releaseOne builds one release. vals, when set, are argument values to
+// fold instead of the accumulator group slot.
+func (op *windowOp) releaseOne(key int32, start, end, ts int64, slot int32, vals [][]event.Value, events []event.Event) (released, bool) {
+	if op.w.Keep != nil && !op.keep(events) {
+		return released{}, false
+	}
+	if op.agg == nil {
+		evs := make([]event.Event, len(events))
+		for i, e := range events {
+			e.TS = ts
+			evs[i] = e
+		}
+		return released{ts: ts, events: evs}, len(evs) > 0
+	}
+	fields := make([]event.Field, 0, len(op.part.fields)+2+len(op.agg.plan.Items))
+	fields = op.appendKeyFields(fields, key)
+	fields = append(fields, event.Field{Name: "window_start", Value: event.Timestamp(start)},
+		event.Field{Name: "window_end", Value: event.Timestamp(end)})
+	var res []event.Value
+	if vals != nil {
+		res = op.agg.foldValues(vals, nil)
+	} else {
+		res = op.agg.results(slot, nil)
+	}
+	for i, it := range op.agg.plan.Items {
+		fields = append(fields, event.Field{Name: it.Name, Value: res[i]})
+	}
+	return released{ts: ts, events: []event.Event{{Type: op.stream, TS: ts, Fields: fields}}}, true
+}
+
+func (op *windowOp) appendKeyFields(fields []event.Field, key int32) []event.Field {
+	kv := op.keyVals[key]
+	switch len(op.part.fields) {
+	case 0:
+	case 1:
+		fields = append(fields, event.Field{Name: op.part.fields[0], Value: kv})
+	default:
+		for i, f := range op.part.fields {
+			fields = append(fields, event.Field{Name: f, Value: kv.Elems()[i]})
+		}
+	}
+	return fields
+}
+
+// keep evaluates .pattern(name: events => p) over a release's events.
+func (op *windowOp) keep(events []event.Event) bool {
+	arr := make([]event.Value, len(events))
+	for i := range events {
+		keys := make([]string, len(events[i].Fields))
+		vals := make([]event.Value, len(events[i].Fields))
+		for j, f := range events[i].Fields {
+			keys[j], vals[j] = f.Name, f.Value
+		}
+		arr[i] = event.Map(keys, vals)
+	}
+	env := rowEnv{rt: op.rt, frame: []event.Value{event.Array(arr)}}
+	return evalRow(op.w.Keep.Body, &env).IsTrue()
+}
+
+// firedChunks turns watermark releases into chunks ranked after root.
+func (op *windowOp) firedChunks(rows []released, root *prov) []*chunk {
+	var evs []event.Event
+	for _, r := range rows {
+		evs = append(evs, r.events...)
+	}
+	chunks := rowsChunks(evs, nil, nil, nil)
+	rank := int32(0)
+	for _, c := range chunks {
+		p := *root
+		p.rank0 = rank
+		c.prov, c.up = &p, nil
+		rank += int32(c.n)
+	}
+	return chunks
+}
+
+// releaseChunks turns dispatch-phase releases into chunks descending from
+// the row that caused them: the last selected row of c.
+func (op *windowOp) releaseChunks(rows []released, c *chunk) []*chunk {
+	var evs []event.Event
+	for _, r := range rows {
+		evs = append(evs, r.events...)
+	}
+	last := c.sel[len(c.sel)-1]
+	prow := make([]int32, len(evs))
+	seq := make([]int32, len(evs))
+	for i := range evs {
+		prow[i], seq[i] = c.upRow(last), c.upSeq(last)+int32(i)
+	}
+	return rowsChunks(evs, c.prov, prow, seq)
+}
+
+// addCount adds events to count windows and releases full ones at once.
+func (op *windowOp) addCount(c *chunk) []*chunk {
+	n := op.w.Size
+	var evs []event.Event
+	var prow, seq []int32
+	for _, r := range c.sel {
+		k := op.keyOf(c, r)
+		cw := op.counts[k]
+		if cw == nil {
+			cw = &countWin{slot: -1}
+			op.counts[k] = cw
+		}
+		ts := c.ts[r]
+		var rel released
+		ok := false
+		if op.w.Kind == planner.CountWindow {
+			if cw.n == 0 {
+				cw.first = ts
+				if op.agg != nil {
+					cw.slot = op.agg.alloc()
+				}
+			}
+			cw.n++
+			cw.last = ts
+			if op.agg != nil {
+				op.agg.add(cw.slot, r)
+			}
+			if op.wantsEvents() {
+				cw.events = append(cw.events, c.rowEvent(int(r)))
+			}
+			if cw.n == n {
+				if op.agg != nil {
+					op.agg.flush()
+				}
+				rel, ok = op.releaseOne(k, cw.first, cw.last, cw.last, cw.slot, nil, cw.events)
+				if cw.slot >= 0 {
+					op.agg.release(cw.slot)
+				}
+				*cw = countWin{slot: -1}
+			}
+		} else {
+			// Sliding: the last n events; released at the n-th, then every k.
+			cw.n++
+			cw.tss = append(cw.tss, ts)
+			if op.agg != nil {
+				if cw.vals == nil {
+					cw.vals = make([][]event.Value, len(op.agg.args))
+				}
+				for i := range op.agg.args {
+					cw.vals[i] = append(cw.vals[i], colValue(&op.agg.cols[i], r))
+				}
+			}
+			if op.wantsEvents() {
+				cw.events = append(cw.events, c.rowEvent(int(r)))
+			}
+			if int64(len(cw.tss)) > n {
+				cw.tss = cw.tss[1:]
+				for i := range cw.vals {
+					cw.vals[i] = cw.vals[i][1:]
+				}
+				if cw.events != nil {
+					cw.events = cw.events[1:]
+				}
+			}
+			if cw.n >= n && (cw.n-n)%op.w.Slide == 0 {
+				vals := cw.vals
+				if op.agg != nil && vals == nil {
+					vals = make([][]event.Value, len(op.agg.args))
+				}
+				rel, ok = op.releaseOne(k, cw.tss[0], cw.tss[len(cw.tss)-1], ts, -1, vals, cw.events)
+			}
+		}
+		if ok {
+			for i := range rel.events {
+				evs = append(evs, rel.events[i])
+				prow = append(prow, c.upRow(r))
+				seq = append(seq, c.upSeq(r)+int32(i))
+			}
+		}
+	}
+	if op.agg != nil {
+		op.agg.flush()
+	}
+	return rowsChunks(evs, c.prov, prow, seq)
+}
+
+// addSession adds events to session windows: per key, events whose
+// successive gaps are at most g (VPL.md §4.3, §11.10).
+func (op *windowOp) addSession(c *chunk) {
+	g := op.w.Size
+	for _, r := range c.sel {
+		ts := c.ts[r]
+		w := subSat(c.maxTsAt(r), op.dacc())
+		k := op.keyOf(c, r)
+		op.seq++
+		ss := op.sess[k]
+		var joined []*session
+		for _, s := range ss {
+			if ts >= s.start-g && ts <= addSat(s.last, g) {
+				joined = append(joined, s)
+			}
+		}
+		if len(joined) == 0 {
+			if ts < w && (addSat(ts, g) < w || ts <= op.releasedUntilOf(k)) {
+				op.rt.late++
+				continue
+			}
+			s := &session{start: ts, last: ts}
+			if op.agg != nil {
+				s.vals = make([][]event.Value, len(op.agg.args))
+			}
+			ss = append(ss, s)
+			joined = append(joined, s)
+		}
+		// Merge every session the event bridges into the first.
+		s := joined[0]
+		for _, o := range joined[1:] {
+			s.start, s.last = min(s.start, o.start), max(s.last, o.last)
+			s.mergeFrom(o)
+			ss = slices.DeleteFunc(ss, func(x *session) bool { return x == o })
+		}
+		s.start, s.last = min(s.start, ts), max(s.last, ts)
+		if op.agg != nil {
+			for i := range op.agg.args {
+				s.vals[i] = append(s.vals[i], colValue(&op.agg.cols[i], r))
+			}
+		}
+		s.seqs = append(s.seqs, op.seq)
+		if op.wantsEvents() {
+			s.events = append(s.events, c.rowEvent(int(r)))
+		}
+		op.sess[k] = ss
+	}
+}
+
+func (op *windowOp) releasedUntilOf(k int32) int64 {
+	if v, ok := op.releasedUntil[k]; ok {
+		return v
+	}
+	return math.MinInt64
+}
+
+// mergeFrom merges o's events into s in arrival order.
+func (s *session) mergeFrom(o *session) {
+	n := len(s.seqs) + len(o.seqs)
+	order := make([]int, 0, n) // >=0: from s, <0: from o (-(i+1))
+	i, j := 0, 0
+	for i < len(s.seqs) || j < len(o.seqs) {
+		if j >= len(o.seqs) || i < len(s.seqs) && s.seqs[i] < o.seqs[j] {
+			order = append(order, i)
+			i++
+		} else {
+			order = append(order, -(j + 1))
+			j++
+		}
+	}
+	pick := func(x int) (fromS bool, idx int) {
+		if x >= 0 {
+			return true, x
+		}
+		return false, -x - 1
+	}
+	seqs := make([]int64, 0, n)
+	for _, x := range order {
+		if fs, idx := pick(x); fs {
+			seqs = append(seqs, s.seqs[idx])
+		} else {
+			seqs = append(seqs, o.seqs[idx])
+		}
+	}
+	for c := range s.vals {
+		vals := make([]event.Value, 0, n)
+		for _, x := range order {
+			if fs, idx := pick(x); fs {
+				vals = append(vals, s.vals[c][idx])
+			} else {
+				vals = append(vals, o.vals[c][idx])
+			}
+		}
+		s.vals[c] = vals
+	}
+	if s.events != nil || o.events != nil {
+		evs := make([]event.Event, 0, n)
+		for _, x := range order {
+			if fs, idx := pick(x); fs {
+				evs = append(evs, s.events[idx])
+			} else {
+				evs = append(evs, o.events[idx])
+			}
+		}
+		s.events = evs
+	}
+	s.seqs = seqs
+}
+
+// fireSessions releases sessions whose gap the watermark passed
+// (W > last + g), by end time, then key.
+func (op *windowOp) fireSessions(w int64, root *prov) []*chunk {
+	type due struct {
+		key int32
+		s   *session
+	}
+	var ds []due
+	for k, ss := range op.sess {
+		kept := ss[:0]
+		for _, s := range ss {
+			if addSat(s.last, op.w.Size) < w {
+				ds = append(ds, due{k, s})
+			} else {
+				kept = append(kept, s)
+			}
+		}
+		if len(kept) == 0 {
+			delete(op.sess, k)
+		} else {
+			op.sess[k] = kept
+		}
+	}
+	slices.SortFunc(ds, func(a, b due) int {
+		ea, eb := addSat(a.s.last, op.w.Size), addSat(b.s.last, op.w.Size)
+		if ea != eb {
+			if ea < eb {
+				return -1
+			}
+			return 1
+		}
+		if c := event.CompareKeys(op.keyVals[a.key], op.keyVals[b.key]); c != 0 {
+			return c
+		}
+		if a.s.start < b.s.start {
+			return -1
+		}
+		return 1
+	})
+	var rows []released
+	for _, d := range ds {
+		end := addSat(d.s.last, op.w.Size)
+		op.releasedUntil[d.key] = max(op.releasedUntilOf(d.key), end)
+		if r, ok := op.releaseOne(d.key, d.s.start, end, end, -1, d.s.vals, d.s.events); ok {
+			rows = append(rows, r)
+		}
+	}
+	return op.firedChunks(rows, root)
+}
+
+// endHeap is a min-heap of window end times.
+type endHeap []int64
+
+func (h endHeap) Len() int           { return len(h) }
+func (h endHeap) Less(i, j int) bool { return h[i] < h[j] }
+func (h endHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *endHeap) Push(x any)        { *h = append(*h, x.(int64)) }
+func (h *endHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// runningAggOp is .aggregate without .window: after each event, the
+// aggregate over all events of its key so far, with that event's ts.
+type runningAggOp struct {
+	part   keyer
+	keys   valueMap[int32]
+	groups []int32
+	kvals  []event.Value
+	agg    *groupAgg
+	stream string
+}
+
+func (op *runningAggOp) runMany(c *chunk) []*chunk {
+	op.agg.bind(c)
+	evs := make([]event.Event, 0, len(c.sel))
+	prow := make([]int32, 0, len(c.sel))
+	seq := make([]int32, 0, len(c.sel))
+	for _, r := range c.sel {
+		k := op.part.key(c, int(r))
+		id, ok := op.keys.lookup(k)
+		if !ok {
+			id = int32(len(op.groups))
+			op.keys.put(k, id)
+			op.groups = append(op.groups, op.agg.alloc())
+			op.kvals = append(op.kvals, k)
+		}
+		g := op.groups[id]
+		op.agg.add(g, r)
+		op.agg.flush()
+		fields := make([]event.Field, 0, len(op.part.fields)+len(op.agg.plan.Items))
+		kv := op.kvals[id]
+		switch len(op.part.fields) {
+		case 0:
+		case 1:
+			fields = append(fields, event.Field{Name: op.part.fields[0], Value: kv})
+		default:
+			for i, f := range op.part.fields {
+				fields = append(fields, event.Field{Name: f, Value: kv.Elems()[i]})
+			}
+		}
+		res := op.agg.results(g, nil)
+		for i, it := range op.agg.plan.Items {
+			fields = append(fields, event.Field{Name: it.Name, Value: res[i]})
+		}
+		evs = append(evs, event.Event{Type: op.stream, TS: c.ts[r], Fields: fields})
+		prow = append(prow, c.upRow(r))
+		seq = append(seq, c.upSeq(r))
+	}
+	return rowsChunks(evs, c.prov, prow, seq)
+}
