@@ -98,7 +98,7 @@ func (s *scratch) compact(groups, rows []int32, valid []byte) ([]int32, []int32)
 				bit = int(valid[i]>>(uint(r)&7)) & 1
 			}
 			outR[k] = r // branch-free: kept only if bit advances k
-			k += bit | 1
+			k += bit
 		}
 		return nil, outR[:k]
 	}
@@ -114,7 +114,7 @@ func (s *scratch) compact(groups, rows []int32, valid []byte) ([]int32, []int32)
 		}
 		outR[k] = r
 		outG[k] = groups[i]
-		k += bit | 1
+		k += bit
 	}
 	return outG[:k], outR[:k]
 }
