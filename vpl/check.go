@@ -83,17 +83,17 @@ func (c *checker) add(d Diagnostic) {
 
 // errorf reports an error; hint may be "".
 func (c *checker) errorf(pos Pos, code, hint, format string, args ...any) {
-	c.add(Diagnostic{Pos: pos, Severity: Error, Code: code, Message: fmt.Sprintf(format, args...), Hint: hint})
+	c.add(Diagnostic{Pos: pos, Severity: SeverityError, Code: code, Message: fmt.Sprintf(format, args...), Hint: hint})
 }
 
 // warn reports a warning; hint may be "".
 func (c *checker) warn(pos Pos, code, msg, hint string) {
-	c.add(Diagnostic{Pos: pos, Severity: Warning, Code: code, Message: msg, Hint: hint})
+	c.add(Diagnostic{Pos: pos, Severity: SeverityWarning, Code: code, Message: msg, Hint: hint})
 }
 
 // errorNote reports an error with a note pointing at a related place.
 func (c *checker) errorNote(pos Pos, code, hint string, note Note, format string, args ...any) {
-	c.add(Diagnostic{Pos: pos, Severity: Error, Code: code, Message: fmt.Sprintf(format, args...), Hint: hint, Notes: []Note{note}})
+	c.add(Diagnostic{Pos: pos, Severity: SeverityError, Code: code, Message: fmt.Sprintf(format, args...), Hint: hint, Notes: []Note{note}})
 }
 
 // --- declarations (E001-E007) ---

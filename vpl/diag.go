@@ -14,13 +14,13 @@ type Severity uint8
 
 // Severities.
 const (
-	Error Severity = iota
-	Warning
+	SeverityError Severity = iota
+	SeverityWarning
 )
 
 // String returns "error" or "warning", as diagnostics print them.
 func (s Severity) String() string {
-	if s == Warning {
+	if s == SeverityWarning {
 		return "warning"
 	}
 	return "error"
@@ -49,7 +49,7 @@ type Note struct {
 // HasErrors reports whether diags holds an error (warnings allowed).
 func HasErrors(diags []Diagnostic) bool {
 	for i := range diags {
-		if diags[i].Severity == Error {
+		if diags[i].Severity == SeverityError {
 			return true
 		}
 	}
@@ -113,7 +113,7 @@ func Format(diags []Diagnostic, files []string) string {
 func Summary(file string, prog *Program, diags []Diagnostic) string {
 	errs, warns := 0, 0
 	for i := range diags {
-		if diags[i].Severity == Error {
+		if diags[i].Severity == SeverityError {
 			errs++
 		} else {
 			warns++

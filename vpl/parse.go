@@ -46,7 +46,7 @@ type loader struct {
 func (ld *loader) syntaxError(pos Pos, msg string, src []byte) {
 	ld.diag = &Diagnostic{
 		Pos:        pos,
-		Severity:   Error,
+		Severity:   SeverityError,
 		Code:       "E000",
 		Message:    msg + unrollSuffix(ld.prog.Unrolls, pos.Unroll),
 		SourceLine: sourceLine(src, pos.Line),
