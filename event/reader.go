@@ -267,14 +267,20 @@ type lineReader struct {
 	eof    bool
 	err    error
 	live   bool // the last read was short: the producer may be slow
+	full   bool // the last read filled the buffer: grow it
 	skip   bool // discarding the rest of an overlong line
 }
 
-const lineBufSize = 256 << 10
+// The line buffer starts small, so that a reader of one short message
+// costs little, and doubles while reads fill it, up to lineBufSize.
+const (
+	lineBufStart = 4 << 10
+	lineBufSize  = 256 << 10
+)
 
 func (l *lineReader) init(r io.Reader) {
 	l.rd = r
-	l.buf = make([]byte, lineBufSize)
+	l.buf = make([]byte, lineBufStart)
 }
 
 // line returns the next line without its terminator (LF or CRLF), valid
@@ -341,7 +347,7 @@ func (l *lineReader) fill() {
 		l.w = copy(l.buf, l.buf[l.r:l.w])
 		l.r = 0
 	}
-	if l.w == len(l.buf) {
+	if l.w == len(l.buf) || l.full && len(l.buf) < lineBufSize {
 		size := 2 * len(l.buf)
 		if size > MaxLineBytes+lineBufSize {
 			size = MaxLineBytes + lineBufSize
@@ -354,6 +360,7 @@ func (l *lineReader) fill() {
 		n, err := l.rd.Read(l.buf[l.w:])
 		l.w += n
 		l.live = l.w < len(l.buf)
+		l.full = !l.live
 		if err != nil {
 			l.eof = true
 			if err != io.EOF {
