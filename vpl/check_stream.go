@@ -132,11 +132,10 @@ func (c *checker) checkStream(s *StreamDecl) {
 			c.read[op.Type] = true
 			c.checkTypeName(op.Type, op.TypePos)
 			if op.Where != nil {
-				bound := i + 1
-				if op.All {
-					bound++ // a Kleene predicate may compare with its own alias
-				}
-				c.checkAliasUse(op.Where, st.aliases, bound)
+				// Aliases are numbered by operator index (+1, the source
+				// being 0). A step's own alias names the candidate (or, in
+				// a Kleene step, its previous element): it counts as bound.
+				c.checkAliasUse(op.Where, st.aliases, i+2)
 				c.checkCond(op.Where, "a -> step", st.cx)
 			}
 		case *NotOp:
@@ -147,7 +146,7 @@ func (c *checker) checkStream(s *StreamDecl) {
 					".not() cannot apply to a %s source", st.noMatch)
 			}
 			if op.Where != nil {
-				c.checkAliasUse(op.Where, st.aliases, stepsBefore(s.Ops, i)+1)
+				c.checkAliasUse(op.Where, st.aliases, i+1)
 				c.checkCond(op.Where, ".not()", st.cx)
 			}
 		case *CallOp:
@@ -164,17 +163,6 @@ func (st *streamInfo) addAlias(name string, pos Pos, step int) {
 	if name != "" {
 		st.aliases = append(st.aliases, aliasDef{name: name, pos: pos, step: step})
 	}
-}
-
-// stepsBefore counts the -> steps before ops[i].
-func stepsBefore(ops []Op, i int) int {
-	n := 0
-	for _, op := range ops[:i] {
-		if _, ok := op.(*StepOp); ok {
-			n++
-		}
-	}
-	return n
 }
 
 func allMembersKeyed(j *JoinSource) bool {
@@ -833,11 +821,7 @@ func (c *checker) checkPatternExpr(p PatternExpr, inSeq bool, cx *exprCtx) {
 				c.errorf(item.Pos, "E021", "a negation needs a preceding item: SEQ(A, NOT B, C)", "a NOT item first in SEQ(...)")
 			}
 			if item.Where != nil {
-				bound := i
-				if item.Quantifier == '+' || item.Quantifier == '*' {
-					bound++
-				}
-				c.checkAliasUse(item.Where, aliases, bound)
+				c.checkAliasUse(item.Where, aliases, i+1) // its own alias included
 			}
 			c.checkItem(item, cx)
 		}

@@ -195,3 +195,32 @@ func TestCheckLargeProgram(t *testing.T) {
 	}
 	t.Logf("%d statements parsed and checked in %v", len(prog.Stmts), elapsed)
 }
+
+// TestAliasScopes checks which aliases a predicate may use (E022).
+func TestAliasScopes(t *testing.T) {
+	tests := []struct {
+		src  string
+		bad  []string // positions of the E022s
+		name string
+	}{
+		{name: "not after a where and a step", src: "stream S = A as a .where(a.x > 0) -> B as b .not(C where y == b.x) -> D as d .emit()"},
+		{name: "own alias", src: "stream S = A as a -> B where b.x > a.x as b -> all C where c.v > prev as c .emit()"},
+		{name: "sequence own alias", src: "stream S = sequence(a: A, b: B where b.x == a.x).emit()"},
+		{name: "trailing not sees every step", src: "stream S = A as a -> B as b .not(C where y == b.x) .within(1m) .emit()"},
+		{name: "where before the first step", src: "stream S = A as a .where(b.x > 0) -> B as b .emit()", bad: []string{"1:26"}},
+		{name: "not before the step it uses", src: "stream S = A as a .not(C where y == b.x) -> B as b .emit()", bad: []string{"1:37"}},
+		{name: "pattern item", src: "pattern P = SEQ(A where x == b.x as a, B as b)\nstream S = P.emit()", bad: []string{"1:30"}},
+	}
+	for _, tt := range tests {
+		prog := parseOK(t, tt.src)
+		var bad []string
+		for _, d := range Check(prog) {
+			if d.Code == "E022" {
+				bad = append(bad, posString(d.Pos))
+			}
+		}
+		if strings.Join(bad, " ") != strings.Join(tt.bad, " ") {
+			t.Errorf("%s: E022 at %v, want %v", tt.name, bad, tt.bad)
+		}
+	}
+}

@@ -97,6 +97,10 @@ func describe(t token) string {
 
 // failExpected reports "expected X but found Y" at the current token.
 func (p *parser) failExpected(what string) {
+	if p.tok.kind == ASSIGN {
+		p.fail(p.tok.pos, "expected %s but found '=' (compare with ==)", what)
+		return
+	}
 	p.fail(p.tok.pos, "expected %s but found %s", what, describe(p.tok))
 }
 

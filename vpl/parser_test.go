@@ -255,6 +255,7 @@ func TestSyntaxErrors(t *testing.T) {
 		{"event A:\n    x int", "2:7", "expected ':' but found 'int'"},
 		{"config x {\n a: 1", "2:6", "expected '}' but found end of file"},
 		{"let x = if a then b", "1:20", "expected 'else' but found end of file"},
+		{"stream S = A.where(x = 1)", "1:22", "expected ')' but found '=' (compare with ==)"},
 		{"let s = \"é\" + )", "1:15", "expected an expression but found ')'"},
 		{"let x = " + strings.Repeat("-", 600) + "1", "1:508", "program nested too deeply"},
 		{"let x = " + strings.Repeat("a + ", 600) + "1", "1:2005", "program nested too deeply"},
