@@ -158,7 +158,8 @@ func (c *checker) checkStream(s *StreamDecl) {
 	}
 }
 
-// addAlias records an alias (the source is step 0).
+// addAlias records an alias: the source's is step 0, sequence() steps are
+// numbered -n..-1, a -> step's is its operator index + 1.
 func (st *streamInfo) addAlias(name string, pos Pos, step int) {
 	if name != "" {
 		st.aliases = append(st.aliases, aliasDef{name: name, pos: pos, step: step})
@@ -200,11 +201,12 @@ func (c *checker) analyzeSource(st *streamInfo) {
 		}
 		st.addAlias(src.Alias, src.AliasPos, 0)
 	case *SequenceSource:
+		// The steps are numbered -n..-1, before every operator.
 		st.pattern = true
 		for i, s := range src.Steps {
 			c.read[s.Type] = true
 			c.checkTypeName(s.Type, s.TypePos)
-			st.addAlias(s.Alias, s.Pos, i)
+			st.addAlias(s.Alias, s.Pos, i-len(src.Steps))
 		}
 	case *MergeSource:
 		st.noMatch = "merge"
@@ -233,7 +235,7 @@ func (c *checker) checkSourceExprs(st *streamInfo) {
 	case *SequenceSource:
 		for i, s := range src.Steps {
 			if s.Where != nil {
-				c.checkAliasUse(s.Where, st.aliases, i+1)
+				c.checkAliasUse(s.Where, st.aliases, i-len(src.Steps)+1)
 				c.checkCond(s.Where, "a sequence() step", st.cx)
 			}
 			if s.Within != nil {

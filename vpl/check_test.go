@@ -206,6 +206,8 @@ func TestAliasScopes(t *testing.T) {
 		{name: "not after a where and a step", src: "stream S = A as a .where(a.x > 0) -> B as b .not(C where y == b.x) -> D as d .emit()"},
 		{name: "own alias", src: "stream S = A as a -> B where b.x > a.x as b -> all C where c.v > prev as c .emit()"},
 		{name: "sequence own alias", src: "stream S = sequence(a: A, b: B where b.x == a.x).emit()"},
+		{name: "steps after a sequence", src: "stream S = sequence(a: A, b: B, c: C) -> D where d.x == c.x as d .emit()"},
+		{name: "sequence using a later step", src: "stream S = sequence(a: A where a.x == d.x, b: B) -> D as d .emit()", bad: []string{"1:39"}},
 		{name: "trailing not sees every step", src: "stream S = A as a -> B as b .not(C where y == b.x) .within(1m) .emit()"},
 		{name: "where before the first step", src: "stream S = A as a .where(b.x > 0) -> B as b .emit()", bad: []string{"1:26"}},
 		{name: "not before the step it uses", src: "stream S = A as a .not(C where y == b.x) -> B as b .emit()", bad: []string{"1:37"}},
