@@ -167,6 +167,44 @@ type rowWriter struct {
 	mid  []byte // JSON: ","fields":{         text: " T {"
 	ts   *array.Timestamp
 	cols []colWriter
+
+	// The text of the whole seconds of the last ts ("…T15:04:05"): rows of
+	// a batch are usually close in time, so the date is rarely redone.
+	secs   int64
+	prefix []byte
+}
+
+// appendTS writes ts as AppendTimestamp does, reusing the formatted
+// seconds of the previous row when they are the same.
+func (w *rowWriter) appendTS(b []byte, ns int64) []byte {
+	secs, frac := ns/1e9, ns%1e9
+	if frac < 0 {
+		secs, frac = secs-1, frac+1e9
+	}
+	if secs < math.MinInt64/1_000_000_000 { // secs*1e9 would overflow (before 1677-09-21T00:12:44Z)
+		return AppendTimestamp(b, ns)
+	}
+	if secs != w.secs || w.prefix == nil {
+		w.prefix = AppendTimestamp(w.prefix[:0], secs*1e9)
+		w.prefix = w.prefix[:len(w.prefix)-1] // drop the 'Z'
+		w.secs = secs
+	}
+	b = append(b, w.prefix...)
+	if frac != 0 {
+		var digits [10]byte
+		digits[0] = '.'
+		n := 9
+		for frac%10 == 0 {
+			frac /= 10
+			n--
+		}
+		for i := n; i > 0; i-- {
+			digits[i] = byte('0' + frac%10)
+			frac /= 10
+		}
+		b = append(b, digits[:n+1]...)
+	}
+	return append(b, 'Z')
 }
 
 type colWriter struct {
@@ -245,7 +283,7 @@ func (w *rowWriter) row(b []byte, row int) []byte {
 		ts = toNanos(int64(w.ts.Value(row)), w.ts.DataType().(*arrow.TimestampType).Unit)
 	}
 	b = append(b, w.head...)
-	b = AppendTimestamp(b, ts)
+	b = w.appendTS(b, ts)
 	b = append(b, w.mid...)
 	for i := range w.cols {
 		c := &w.cols[i]

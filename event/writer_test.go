@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -207,6 +208,23 @@ func TestWriteErrors(t *testing.T) {
 	w = bufio.NewWriterSize(failWriter{}, 16)
 	if err := WriteEvent(w, &events[0], FormatJSON); err == nil {
 		t.Error("WriteEvent hid a write error")
+	}
+}
+
+func TestAppendBatchTimestamps(t *testing.T) {
+	b := NewBatchBuilder(nil)
+	tss := []int64{math.MinInt64, math.MinInt64 + 1, -1e9 - 1, -1e9, -1, 0, 1, 5e8, 1e9, 1e9 + 5e8, 1e9 + 5e8, 2e9 + 1, math.MaxInt64}
+	var want []byte
+	for _, ts := range tss {
+		e := Event{Type: "T", TS: ts}
+		b.Append(&e)
+		want = AppendEvent(want, &e, FormatJSON)
+		want = append(want, '\n')
+	}
+	bt := b.Flush()[0]
+	defer bt.Rec.Release()
+	if got := AppendBatch(nil, bt, FormatJSON); !bytes.Equal(got, want) {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }
 
