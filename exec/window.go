@@ -294,22 +294,27 @@ func (op *windowOp) addTime(c *chunk) []*chunk {
 			end := start + op.w.Size
 			id := winID{k, start}
 			win := op.open[id]
-			if end <= w { // released (or never opened): only a kept window takes it
-				if win != nil && win.fired && addSat(end, op.lateness) > w {
-					op.addToWin(win, c, r)
-					added = true
-					if !slices.Contains(reemit, win) {
-						reemit = append(reemit, win)
-					}
+			if end <= w && (win == nil || win.fired) {
+				// Released, or passed while empty: within the allowed
+				// lateness the window takes the event and emits its
+				// complete result again (or for the first time).
+				if addSat(end, op.lateness) <= w {
+					return
+				}
+				if win == nil {
+					win = op.openWin(id, end)
+					win.fired = true
+					op.kept = append(op.kept, win)
+				}
+				op.addToWin(win, c, r)
+				added = true
+				if !slices.Contains(reemit, win) {
+					reemit = append(reemit, win)
 				}
 				return
 			}
 			if win == nil {
-				win = &timeWin{key: k, start: start, end: end, slot: -1}
-				if op.agg != nil {
-					win.slot = op.agg.alloc()
-				}
-				op.open[id] = win
+				win = op.openWin(id, end)
 				if len(op.byEnd[end]) == 0 {
 					heap.Push(&op.ends, end)
 				}
@@ -332,6 +337,16 @@ func (op *windowOp) addTime(c *chunk) []*chunk {
 	// bounds, in the dispatch phase of the late event.
 	rows := op.release(reemit)
 	return op.releaseChunks(rows, c)
+}
+
+// openWin creates the state of one time window.
+func (op *windowOp) openWin(id winID, end int64) *timeWin {
+	win := &timeWin{key: id.key, start: id.start, end: end, slot: -1}
+	if op.agg != nil {
+		win.slot = op.agg.alloc()
+	}
+	op.open[id] = win
+	return win
 }
 
 func (op *windowOp) addToWin(win *timeWin, c *chunk, r int32) {
@@ -382,7 +397,7 @@ func (op *windowOp) fire(w int64, root *prov) []*chunk {
 		end := heap.Pop(&op.ends).(int64)
 		wins := op.byEnd[end]
 		delete(op.byEnd, end)
-		slices.SortStableFunc(wins, func(a, b *timeWin) int { return event.CompareKeys(op.keyVals[a.key], op.keyVals[b.key]) })
+		slices.SortStableFunc(wins, func(a, b *timeWin) int { return op.compareKeys(a.key, b.key) })
 		due = append(due, wins...)
 	}
 	rows := op.release(due)
@@ -412,6 +427,21 @@ func (op *windowOp) drop(win *timeWin) {
 	if win.slot >= 0 {
 		op.agg.release(win.slot)
 	}
+}
+
+// compareKeys orders two keys as VPL.md §7.3 orders partition keys:
+// multi-field keys field by field.
+func (op *windowOp) compareKeys(a, b int32) int {
+	ka, kb := op.keyVals[a], op.keyVals[b]
+	if len(op.part.fields) <= 1 {
+		return event.CompareKeys(ka, kb)
+	}
+	for i := range op.part.fields {
+		if c := event.CompareKeys(ka.Elems()[i], kb.Elems()[i]); c != 0 {
+			return c
+		}
+	}
+	return 0
 }
 
 // released is one release: the rows it emits (one aggregate row, or the
@@ -750,7 +780,7 @@ func (op *windowOp) fireSessions(w int64, root *prov) []*chunk {
 			}
 			return 1
 		}
-		if c := event.CompareKeys(op.keyVals[a.key], op.keyVals[b.key]); c != 0 {
+		if c := op.compareKeys(a.key, b.key); c != 0 {
 			return c
 		}
 		if a.s.start < b.s.start {

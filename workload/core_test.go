@@ -1,6 +1,10 @@
 package workload
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/varpulis/varpulis-go/event"
+)
 
 func BenchmarkW1Core(b *testing.B) {
 	plan, err := Plan(W1Program)
@@ -46,4 +50,35 @@ func TestW1Deterministic(t *testing.T) {
 	if r1.Outputs < 4800 || r1.Outputs > 5400 {
 		t.Fatalf("unexpected output count %d", r1.Outputs)
 	}
+}
+
+func benchCore(b *testing.B, program string, batches func() []event.Batch) {
+	plan, err := Plan(program)
+	if err != nil {
+		b.Fatal(err)
+	}
+	bs := batches()
+	b.ReportAllocs()
+	b.ResetTimer()
+	var events, outputs int64
+	for i := 0; i < b.N; i++ {
+		p, _ := Plan(program)
+		r, err := RunCore(p, bs)
+		if err != nil {
+			b.Fatal(err)
+		}
+		events += r.Events
+		outputs = r.Outputs
+	}
+	_ = plan
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(events), "ns/event")
+	b.ReportMetric(float64(outputs), "outputs")
+}
+
+func BenchmarkW2aCore(b *testing.B) {
+	benchCore(b, W2aProgram, func() []event.Batch { return W2Batches(1<<20, 1) })
+}
+
+func BenchmarkW2bCore(b *testing.B) {
+	benchCore(b, W2bProgram, func() []event.Batch { return W2Batches(1<<18, 1) })
 }
