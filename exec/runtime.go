@@ -303,6 +303,11 @@ func (rt *Runtime) compileStream(si int, s *planner.Stream) (*streamExec, error)
 			if op.Kind.IsTime() {
 				se.timed, se.timedAt = wo, i
 			}
+		case *planner.Join:
+			jo := newJoinOp(rt, si, s, op)
+			se.multi[i] = jo
+			se.ops = append(se.ops, nil)
+			se.timed, se.timedAt = jo, i
 		case *planner.Aggregate:
 			se.multi[i] = &runningAggOp{part: part, agg: newGroupAgg(rt, op), stream: s.Name}
 			se.ops = append(se.ops, nil)

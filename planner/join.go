@@ -1,0 +1,21 @@
+package planner
+
+// Join is the head of a join stream (VPL.md §4.6): each arriving event of
+// a member is buffered under its member and key, then matched with the most
+// recent buffered event of every other member with an equal key within
+// Horizon; a match yields one joined event with the arriving event's ts.
+type Join struct {
+	Members []JoinMember
+	Horizon int64 // ns; .window(d) in a join stream, default 1m
+}
+
+// JoinMember is one member of a join: events named Name (an event type or
+// a stream), their alias (the member name or its label) and their key
+// expression from .on(...).
+type JoinMember struct {
+	Name  string
+	Alias string
+	Key   Expr
+}
+
+func (*Join) opName() string { return "Join" }
