@@ -160,3 +160,29 @@ func own(v event.Value) event.Value {
 	}
 	return v
 }
+
+// oneGroup reports whether every element of groups is the same group, and
+// which. Update takes UpdateOne's path then: folding a run of rows into one
+// group through memory is bound by store-to-load forwarding (about three
+// times slower than keeping the running value in a register), while this
+// scan costs a fraction of a nanosecond per row and, for mixed groups,
+// stops at the first change.
+func oneGroup(groups []int32) (int32, bool) {
+	if len(groups) == 0 {
+		return 0, false
+	}
+	g := groups[0]
+	i := 1
+	for ; i+4 <= len(groups); i += 4 {
+		q := groups[i : i+4 : i+4]
+		if (q[0]^g)|(q[1]^g)|(q[2]^g)|(q[3]^g) != 0 {
+			return 0, false
+		}
+	}
+	for ; i < len(groups); i++ {
+		if groups[i] != g {
+			return 0, false
+		}
+	}
+	return g, true
+}

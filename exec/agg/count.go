@@ -13,6 +13,10 @@ func (a *countStarAcc) Resize(n int) { a.n = grow(a.n, n) }
 
 func (a *countStarAcc) Update(groups, rows []int32, _ *Column) {
 	groups, _ = trim(groups, rows)
+	if g, ok := oneGroup(groups); ok {
+		a.UpdateOne(g, rows[:len(groups)], nil)
+		return
+	}
 	n := a.n
 	for _, g := range groups {
 		if uint(g) < uint(len(n)) {
@@ -72,6 +76,10 @@ func (a *countAcc) Resize(n int) { a.n = grow(a.n, n) }
 
 func (a *countAcc) Update(groups, rows []int32, col *Column) {
 	groups, rows = trim(groups, rows)
+	if g, ok := oneGroup(groups); ok {
+		a.UpdateOne(g, rows[:len(groups)], col)
+		return
+	}
 	n := a.n
 	v := classify(col)
 	switch v {

@@ -10,45 +10,25 @@ import (
 	"github.com/varpulis/varpulis-go/event"
 )
 
-// numKey is a distinct key of an inline kind, normalized so that keys are
-// equal iff the values are == (event.Equal): an integral float within the
-// int64 range is keyed as that int (so 1.0 is 1 and -0.0 is 0); other
-// floats by their bits (finite, never -0.0, so bit equality is value
-// equality).
-type numKey struct {
-	bits uint64
-	tag  uint8
-}
+// Distinct keys of inline kinds are normalized so that keys are equal iff
+// the values are == (event.Equal): an integral float within the int64 range
+// is keyed as that int (so 1.0 is 1 and -0.0 is 0); other floats by their
+// bits (finite and never -0.0, so bit equality is value equality). Numbers
+// have uint64-keyed maps of their own, which hash twice as fast as a
+// struct key; bools, timestamps and durations share a tagged map.
 
-const (
-	nkInt uint8 = iota
-	nkFloat
-	nkBool
-	nkTimestamp
-	nkDuration
-)
-
-func intKey(x int64) numKey { return numKey{bits: uint64(x), tag: nkInt} }
-
-func floatKey(f float64) numKey {
+// intOfFloat returns the int equal to f, if there is one.
+func intOfFloat(f float64) (int64, bool) {
 	if f >= -0x1p63 && f < 0x1p63 && f == math.Trunc(f) {
-		return numKey{bits: uint64(int64(f)), tag: nkInt}
+		return int64(f), true
 	}
-	return numKey{bits: math.Float64bits(f), tag: nkFloat}
+	return 0, false
 }
 
-func (k numKey) value() event.Value {
-	switch k.tag {
-	case nkInt:
-		return event.Int(int64(k.bits))
-	case nkFloat:
-		return event.Float(math.Float64frombits(k.bits))
-	case nkBool:
-		return event.Bool(k.bits != 0)
-	case nkTimestamp:
-		return event.Timestamp(int64(k.bits))
-	}
-	return event.Duration(int64(k.bits))
+// tagKey is a distinct bool, timestamp or duration.
+type tagKey struct {
+	bits int64
+	kind event.Kind
 }
 
 // Tag bytes of event.AppendBinary for the composite headers that canon
@@ -59,14 +39,14 @@ var (
 )
 
 // canon appends the canonical encoding of a string, array or map: the
-// event.AppendBinary form of the value with every number normalized as
-// numKey does and map entries sorted by key, so that two values are ==
-// iff their canonical encodings are equal.
+// event.AppendBinary form of the value with every number normalized like
+// the numeric keys (integral floats as ints) and map entries sorted by key,
+// so that two values are == iff their canonical encodings are equal.
 func canon(b []byte, v event.Value) []byte {
 	switch v.Kind() {
 	case event.KindFloat:
-		if k := floatKey(v.AsFloat()); k.tag == nkInt {
-			return event.AppendBinary(b, k.value())
+		if i, ok := intOfFloat(v.AsFloat()); ok {
+			return event.AppendBinary(b, event.Int(i))
 		}
 	case event.KindArray:
 		elems := v.Elems()
@@ -93,41 +73,64 @@ func canon(b []byte, v event.Value) []byte {
 	return event.AppendBinary(b, v)
 }
 
-// distinctSet is one group's set of keys: inline kinds in nums, strings,
-// arrays and maps by canonical encoding in other. Both are made on first
-// use.
+// distinctSet is one group's set of keys: ints (and integral floats),
+// other floats by bits, bools, timestamps and durations, and strings,
+// arrays and maps by canonical encoding. Each map is made on first use.
 type distinctSet struct {
-	nums  map[numKey]struct{}
-	other map[string]struct{}
+	ints   map[uint64]struct{}
+	floats map[uint64]struct{}
+	tagged map[tagKey]struct{}
+	other  map[string]struct{}
 }
 
-func (s *distinctSet) len() int { return len(s.nums) + len(s.other) }
+func (s *distinctSet) len() int { return len(s.ints) + len(s.floats) + len(s.tagged) + len(s.other) }
 
-func (s *distinctSet) addNum(k numKey) bool {
-	if s.nums == nil {
-		s.nums = make(map[numKey]struct{})
+func (s *distinctSet) addInt(x int64) bool {
+	if _, ok := s.ints[uint64(x)]; ok { // a lookup: no hashing twice on a hit
+		return false
 	}
-	n := len(s.nums)
-	s.nums[k] = struct{}{}
-	return len(s.nums) > n
+	if s.ints == nil {
+		s.ints = make(map[uint64]struct{})
+	}
+	s.ints[uint64(x)] = struct{}{}
+	return true
+}
+
+func (s *distinctSet) addFloat(f float64) bool {
+	if i, ok := intOfFloat(f); ok {
+		return s.addInt(i)
+	}
+	k := math.Float64bits(f)
+	if _, ok := s.floats[k]; ok {
+		return false
+	}
+	if s.floats == nil {
+		s.floats = make(map[uint64]struct{})
+	}
+	s.floats[k] = struct{}{}
+	return true
 }
 
 // add inserts v and reports whether it was new; buf is scratch space for
 // the canonical encoding and is returned for reuse.
 func (s *distinctSet) add(v event.Value, buf []byte) (bool, []byte) {
-	switch v.Kind() {
+	switch k := v.Kind(); k {
 	case event.KindNull:
 		return false, buf
 	case event.KindInt:
-		return s.addNum(intKey(v.AsInt())), buf
+		return s.addInt(v.AsInt()), buf
 	case event.KindFloat:
-		return s.addNum(floatKey(v.AsFloat())), buf
-	case event.KindBool:
-		return s.addNum(numKey{bits: uint64(v.AsInt()), tag: nkBool}), buf
-	case event.KindTimestamp:
-		return s.addNum(numKey{bits: uint64(v.AsInt()), tag: nkTimestamp}), buf
-	case event.KindDuration:
-		return s.addNum(numKey{bits: uint64(v.AsInt()), tag: nkDuration}), buf
+		return s.addFloat(v.AsFloat()), buf
+	case event.KindBool, event.KindTimestamp, event.KindDuration:
+		t := tagKey{bits: v.AsInt(), kind: k}
+		if _, ok := s.tagged[t]; ok {
+			return false, buf
+		}
+		if s.tagged == nil {
+			s.tagged = make(map[tagKey]struct{})
+		}
+		s.tagged[t] = struct{}{}
+		return true, buf
 	}
 	buf = canon(buf[:0], v)
 	if _, ok := s.other[string(buf)]; ok { // no allocation for a lookup
@@ -143,17 +146,45 @@ func (s *distinctSet) add(v event.Value, buf []byte) (bool, []byte) {
 // reset empties the set, keeping small maps for reuse and dropping big
 // ones so that one huge window does not pin its memory forever.
 func (s *distinctSet) reset() {
-	const keep = 256
-	if len(s.nums) > keep {
-		s.nums = nil
-	} else {
-		clear(s.nums)
+	s.ints = resetMap(s.ints)
+	s.floats = resetMap(s.floats)
+	s.tagged = resetMap(s.tagged)
+	s.other = resetMap(s.other)
+}
+
+func resetMap[K comparable](m map[K]struct{}) map[K]struct{} {
+	if len(m) > 256 {
+		return nil
 	}
-	if len(s.other) > keep {
-		s.other = nil
-	} else {
-		clear(s.other)
+	clear(m)
+	return m
+}
+
+// appendKeys appends the AppendBinary form of every key (numbers
+// normalized), in no particular order.
+func (s *distinctSet) appendKeys(keys [][]byte) [][]byte {
+	for k := range s.ints {
+		keys = append(keys, event.AppendBinary(nil, event.Int(int64(k))))
 	}
+	for k := range s.floats {
+		keys = append(keys, event.AppendBinary(nil, event.Float(math.Float64frombits(k))))
+	}
+	for k := range s.tagged {
+		var v event.Value
+		switch k.kind {
+		case event.KindBool:
+			v = event.Bool(k.bits != 0)
+		case event.KindTimestamp:
+			v = event.Timestamp(k.bits)
+		default:
+			v = event.Duration(k.bits)
+		}
+		keys = append(keys, event.AppendBinary(nil, v))
+	}
+	for k := range s.other {
+		keys = append(keys, []byte(k))
+	}
+	return keys
 }
 
 // distinctAcc is count_distinct(x): the number of distinct non-null x
@@ -167,6 +198,10 @@ func (a *distinctAcc) Resize(n int) { a.c = grow(a.c, n) }
 
 func (a *distinctAcc) Update(groups, rows []int32, col *Column) {
 	groups, rows = trim(groups, rows)
+	if g, ok := oneGroup(groups); ok {
+		a.UpdateOne(g, rows[:len(groups)], col)
+		return
+	}
 	c := a.c
 	switch v := classify(col); v {
 	case viewInt:
@@ -174,7 +209,7 @@ func (a *distinctAcc) Update(groups, rows []int32, col *Column) {
 		for i, r := range rows {
 			g := groups[i]
 			if uint(g) < uint(len(c)) && uint(r) < uint(len(x)) && bitSet(valid, r) {
-				c[g].addNum(intKey(x[r]))
+				c[g].addInt(x[r])
 			}
 		}
 	case viewFloat:
@@ -182,7 +217,7 @@ func (a *distinctAcc) Update(groups, rows []int32, col *Column) {
 		for i, r := range rows {
 			g := groups[i]
 			if uint(g) < uint(len(c)) && uint(r) < uint(len(x)) && bitSet(valid, r) {
-				c[g].addNum(floatKey(x[r]))
+				c[g].addFloat(x[r])
 			}
 		}
 	case viewConst, viewValue:
@@ -204,14 +239,14 @@ func (a *distinctAcc) UpdateOne(g int32, rows []int32, col *Column) {
 		x, valid := col.I64, col.Valid
 		for _, r := range rows {
 			if uint(r) < uint(len(x)) && bitSet(valid, r) {
-				s.addNum(intKey(x[r]))
+				s.addInt(x[r])
 			}
 		}
 	case viewFloat:
 		x, valid := col.F64, col.Valid
 		for _, r := range rows {
 			if uint(r) < uint(len(x)) && bitSet(valid, r) {
-				s.addNum(floatKey(x[r]))
+				s.addFloat(x[r])
 			}
 		}
 	case viewConst:
@@ -247,13 +282,7 @@ func (a *distinctAcc) AppendState(b []byte, g int32) []byte {
 		return append(b, 0)
 	}
 	s := &a.c[g]
-	keys := make([][]byte, 0, s.len())
-	for k := range s.nums {
-		keys = append(keys, event.AppendBinary(nil, k.value()))
-	}
-	for k := range s.other {
-		keys = append(keys, []byte(k))
-	}
+	keys := s.appendKeys(make([][]byte, 0, s.len()))
 	slices.SortFunc(keys, bytes.Compare)
 	b = binary.AppendUvarint(b, uint64(len(keys)))
 	for _, k := range keys {

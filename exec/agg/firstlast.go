@@ -17,6 +17,10 @@ func (a *firstAcc) Resize(n int) {
 
 func (a *firstAcc) Update(groups, rows []int32, col *Column) {
 	groups, rows = trim(groups, rows)
+	if g, ok := oneGroup(groups); ok {
+		a.UpdateOne(g, rows[:len(groups)], col)
+		return
+	}
 	v := classify(col)
 	has := a.has[:len(a.v)]
 	for i, r := range rows {
@@ -83,6 +87,10 @@ func (a *lastAcc) Resize(n int) {
 
 func (a *lastAcc) Update(groups, rows []int32, col *Column) {
 	groups, rows = trim(groups, rows)
+	if g, ok := oneGroup(groups); ok {
+		a.UpdateOne(g, rows[:len(groups)], col)
+		return
+	}
 	v := classify(col)
 	vals := a.v
 	switch v {

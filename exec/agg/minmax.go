@@ -162,6 +162,10 @@ func (a *minMaxAcc) addValue(g int32, v event.Value) {
 
 func (a *minMaxAcc) Update(groups, rows []int32, col *Column) {
 	groups, rows = trim(groups, rows)
+	if g, ok := oneGroup(groups); ok {
+		a.UpdateOne(g, rows[:len(groups)], col)
+		return
+	}
 	c := a.c
 	switch v := classify(col); v {
 	case viewInt:

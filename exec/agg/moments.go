@@ -37,6 +37,10 @@ func (a *stddevAcc) Resize(n int) { a.c = grow(a.c, n) }
 
 func (a *stddevAcc) Update(groups, rows []int32, col *Column) {
 	groups, rows = trim(groups, rows)
+	if g, ok := oneGroup(groups); ok {
+		a.UpdateOne(g, rows[:len(groups)], col)
+		return
+	}
 	c := a.c
 	switch v := classify(col); v {
 	case viewInt:
@@ -168,6 +172,10 @@ func (a *emaAcc) Resize(n int) { a.c = grow(a.c, n) }
 
 func (a *emaAcc) Update(groups, rows []int32, col *Column) {
 	groups, rows = trim(groups, rows)
+	if g, ok := oneGroup(groups); ok {
+		a.UpdateOne(g, rows[:len(groups)], col)
+		return
+	}
 	c := a.c
 	switch v := classify(col); v {
 	case viewInt:

@@ -90,11 +90,11 @@ func TestLoadStateErrors(t *testing.T) {
 	}
 	// Inconsistent states.
 	bad := map[Spec][]byte{
-		{Fn: Sum}:           append([]byte{byte(Sum), 4}, make([]byte, 10)...),
+		{Fn: Sum}:            append([]byte{byte(Sum), 4}, make([]byte, 10)...),
 		{Fn: Ema, Period: 2}: {byte(Ema), 2, 0, 0, 0, 0, 0, 0, 0, 0},
-		{Fn: First}:         {byte(First), 0, 3, 2},
-		{Fn: CountDistinct}: {byte(CountDistinct), 2, 3, 2, 3, 2}, // 1 twice
-		{Fn: Stddev}:        append([]byte{byte(Stddev), 0}, appendF64(appendF64(nil, 1), 0)...),
+		{Fn: First}:          {byte(First), 0, 3, 2},
+		{Fn: CountDistinct}:  {byte(CountDistinct), 2, 3, 2, 3, 2}, // 1 twice
+		{Fn: Stddev}:         append([]byte{byte(Stddev), 0}, appendF64(appendF64(nil, 1), 0)...),
 	}
 	for spec, b := range bad {
 		a := New(spec)

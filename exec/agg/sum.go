@@ -66,6 +66,10 @@ func (a *sumAcc) Resize(n int) { a.c = grow(a.c, n) }
 
 func (a *sumAcc) Update(groups, rows []int32, col *Column) {
 	groups, rows = trim(groups, rows)
+	if g, ok := oneGroup(groups); ok {
+		a.UpdateOne(g, rows[:len(groups)], col)
+		return
+	}
 	c := a.c
 	switch v := classify(col); v {
 	case viewInt:
@@ -201,6 +205,10 @@ func (a *avgAcc) Resize(n int) { a.c = grow(a.c, n) }
 
 func (a *avgAcc) Update(groups, rows []int32, col *Column) {
 	groups, rows = trim(groups, rows)
+	if g, ok := oneGroup(groups); ok {
+		a.UpdateOne(g, rows[:len(groups)], col)
+		return
+	}
 	c := a.c
 	switch v := classify(col); v {
 	case viewInt:
