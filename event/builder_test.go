@@ -332,3 +332,19 @@ func BenchmarkBatchBuilder(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/event")
 }
+
+func TestCellValueMatchesValue(t *testing.T) {
+	batches, _ := mixedBatches(t)
+	for _, bt := range batches {
+		schema := bt.Rec.Schema()
+		for col := 0; col < int(bt.Rec.NumCols()); col++ {
+			for row := 0; row < bt.Len(); row++ {
+				got := CellValue(schema.Field(col), bt.Rec.Column(col), row)
+				if want := bt.Value(col, row); !identical(got, want) {
+					t.Errorf("col %d row %d: %s, want %s", col, row, AppendJSON(nil, got), AppendJSON(nil, want))
+				}
+			}
+		}
+		bt.Rec.Release()
+	}
+}

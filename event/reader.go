@@ -162,7 +162,7 @@ func (b *base) reject(line int, reason string) {
 
 // malformed builds the fatal error of a malformed line.
 func (b *base) malformed(line int, msg, hint string) error {
-	err := errors.Mark(errors.Newf("%s:%d: error: %s", errors.Safe(b.name), line, errors.Safe(msg)), ErrMalformed)
+	err := errors.Mark(errors.Newf("%s:%d: error: %s", b.name, line, msg), ErrMalformed)
 	if hint != "" {
 		err = errors.WithHint(err, hint)
 	}
@@ -172,13 +172,11 @@ func (b *base) malformed(line int, msg, hint string) error {
 // Rejected returns the number of events rejected so far.
 func (b *base) Rejected() int { return b.rejected }
 
-// Close releases the batches not yet returned.
+// Close releases the batches not yet returned; Next then reports that the
+// reader is closed.
 func (b *base) Close() {
-	if b.bb != nil {
-		b.bb.Release()
-		b.bb = nil
-	}
-	if b.err == nil {
+	b.bb.Release()
+	if b.err == nil || b.err == io.EOF {
 		b.err = errors.New("reader closed")
 	}
 }

@@ -144,6 +144,25 @@ func TestNewReaderPicksByExtension(t *testing.T) {
 	}
 }
 
+func TestReaderClose(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	for _, name := range []string{"a.evt", "a.jsonl", "a.csv"} {
+		in := map[string]string{"a.evt": "A {x: 1}\nB {}\n", "a.jsonl": `{"event_type":"A"}` + "\n" + `{"event_type":"B"}` + "\n", "a.csv": "event_type\nA\nB\n"}[name]
+		r := NewReader(strings.NewReader(in), name, ReaderOptions{Mem: mem})
+		bt, err := r.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		bt.Rec.Release()
+		r.Close() // B is built but not returned: Close releases it
+		if _, err := r.Next(); err == nil || err == io.EOF {
+			t.Errorf("%s: Next after Close = %v", name, err)
+		}
+		r.Close()
+	}
+}
+
 func TestRejectionString(t *testing.T) {
 	r := Rejection{Source: "in.evt", Line: 7, Reason: `duplicate field "a"`}
 	if got := r.String(); got != `in.evt:7: rejected: duplicate field "a"` {
