@@ -46,11 +46,11 @@ func valueAt(col *Column, v view, r int32) event.Value {
 	case viewValue:
 		return col.Value(r)
 	case viewInt:
-		if uint(r) < uint(len(col.I64)) && bitSet(col.Valid, r) {
+		if uint(r) < uint(len(col.I64)) && bitSet(col.Valid, int(r)) {
 			return event.Int(col.I64[r])
 		}
 	case viewFloat:
-		if uint(r) < uint(len(col.F64)) && bitSet(col.Valid, r) {
+		if uint(r) < uint(len(col.F64)) && bitSet(col.Valid, int(r)) {
 			return event.Float(col.F64[r])
 		}
 	}
@@ -59,7 +59,7 @@ func valueAt(col *Column, v view, r int32) event.Value {
 
 // bitSet reports whether row r is valid in bitmap valid (nil: all valid).
 // A row beyond the bitmap is null.
-func bitSet(valid []byte, r int32) bool {
+func bitSet(valid []byte, r int) bool {
 	if valid == nil {
 		return true
 	}

@@ -18,8 +18,8 @@ func (a *countStarAcc) Update(groups, rows []int32, _ *Column) {
 		return
 	}
 	n := a.n
-	for _, g := range groups {
-		if uint(g) < uint(len(n)) {
+	for _, g32 := range groups {
+		if g := int(g32); uint(g) < uint(len(n)) {
 			n[g]++
 		}
 	}
@@ -96,16 +96,17 @@ func (a *countAcc) Update(groups, rows []int32, col *Column) {
 		if v == viewFloat {
 			size = len(col.F64)
 		}
-		for i, r := range rows {
-			g := groups[i]
+		groups = groups[:len(rows)]
+		for i, r32 := range rows {
+			g, r := int(groups[i]), int(r32)
 			if uint(g) < uint(len(n)) && uint(r) < uint(size) && bitSet(valid, r) {
 				n[g]++
 			}
 		}
 	default:
+		groups = groups[:len(rows)]
 		for i, r := range rows {
-			g := groups[i]
-			if uint(g) < uint(len(n)) && !col.Value(r).IsNull() {
+			if g := int(groups[i]); uint(g) < uint(len(n)) && !col.Value(r).IsNull() {
 				n[g]++
 			}
 		}
@@ -128,8 +129,8 @@ func (a *countAcc) UpdateOne(g int32, rows []int32, col *Column) {
 		if v == viewFloat {
 			size = len(col.F64)
 		}
-		for _, r := range rows {
-			if uint(r) < uint(size) && bitSet(valid, r) {
+		for _, r32 := range rows {
+			if r := int(r32); uint(r) < uint(size) && bitSet(valid, r) {
 				c++
 			}
 		}

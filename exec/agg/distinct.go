@@ -206,16 +206,18 @@ func (a *distinctAcc) Update(groups, rows []int32, col *Column) {
 	switch v := classify(col); v {
 	case viewInt:
 		x, valid := col.I64, col.Valid
-		for i, r := range rows {
-			g := groups[i]
+		groups = groups[:len(rows)]
+		for i, r32 := range rows {
+			g, r := int(groups[i]), int(r32)
 			if uint(g) < uint(len(c)) && uint(r) < uint(len(x)) && bitSet(valid, r) {
 				c[g].addInt(x[r])
 			}
 		}
 	case viewFloat:
 		x, valid := col.F64, col.Valid
-		for i, r := range rows {
-			g := groups[i]
+		groups = groups[:len(rows)]
+		for i, r32 := range rows {
+			g, r := int(groups[i]), int(r32)
 			if uint(g) < uint(len(c)) && uint(r) < uint(len(x)) && bitSet(valid, r) {
 				c[g].addFloat(x[r])
 			}
@@ -237,14 +239,16 @@ func (a *distinctAcc) UpdateOne(g int32, rows []int32, col *Column) {
 	switch v := classify(col); v {
 	case viewInt:
 		x, valid := col.I64, col.Valid
-		for _, r := range rows {
+		for _, r32 := range rows {
+			r := int(r32)
 			if uint(r) < uint(len(x)) && bitSet(valid, r) {
 				s.addInt(x[r])
 			}
 		}
 	case viewFloat:
 		x, valid := col.F64, col.Valid
-		for _, r := range rows {
+		for _, r32 := range rows {
+			r := int(r32)
 			if uint(r) < uint(len(x)) && bitSet(valid, r) {
 				s.addFloat(x[r])
 			}

@@ -96,8 +96,9 @@ func (a *lastAcc) Update(groups, rows []int32, col *Column) {
 	switch v {
 	case viewInt:
 		x, valid := col.I64, col.Valid
-		for i, r := range rows {
-			if g := groups[i]; uint(g) < uint(len(vals)) {
+		groups = groups[:len(rows)]
+		for i, r32 := range rows {
+			if g, r := int(groups[i]), int(r32); uint(g) < uint(len(vals)) {
 				if uint(r) < uint(len(x)) && bitSet(valid, r) {
 					vals[g] = event.Int(x[r])
 				} else {
@@ -108,8 +109,9 @@ func (a *lastAcc) Update(groups, rows []int32, col *Column) {
 		return
 	case viewFloat:
 		x, valid := col.F64, col.Valid
-		for i, r := range rows {
-			if g := groups[i]; uint(g) < uint(len(vals)) {
+		groups = groups[:len(rows)]
+		for i, r32 := range rows {
+			if g, r := int(groups[i]), int(r32); uint(g) < uint(len(vals)) {
 				if uint(r) < uint(len(x)) && bitSet(valid, r) {
 					vals[g] = event.Float(x[r])
 				} else {

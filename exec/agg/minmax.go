@@ -172,8 +172,9 @@ func (a *minMaxAcc) Update(groups, rows []int32, col *Column) {
 		groups, rows = a.s.compact(groups, rows, col.Valid)
 		x := col.I64
 		if a.max {
-			for i, r := range rows {
-				g := groups[i]
+			groups = groups[:len(rows)]
+			for i, r32 := range rows {
+				g, r := int(groups[i]), int(r32)
 				if uint(g) >= uint(len(c)) || uint(r) >= uint(len(x)) {
 					continue
 				}
@@ -183,13 +184,14 @@ func (a *minMaxAcc) Update(groups, rows []int32, col *Column) {
 						p.bits = uint64(xi)
 					}
 				} else {
-					a.addValue(g, event.Int(xi))
+					a.addValue(int32(g), event.Int(xi))
 				}
 			}
 			return
 		}
-		for i, r := range rows {
-			g := groups[i]
+		groups = groups[:len(rows)]
+		for i, r32 := range rows {
+			g, r := int(groups[i]), int(r32)
 			if uint(g) >= uint(len(c)) || uint(r) >= uint(len(x)) {
 				continue
 			}
@@ -199,15 +201,16 @@ func (a *minMaxAcc) Update(groups, rows []int32, col *Column) {
 					p.bits = uint64(xi)
 				}
 			} else {
-				a.addValue(g, event.Int(xi))
+				a.addValue(int32(g), event.Int(xi))
 			}
 		}
 	case viewFloat:
 		groups, rows = a.s.compact(groups, rows, col.Valid)
 		x := col.F64
 		if a.max {
-			for i, r := range rows {
-				g := groups[i]
+			groups = groups[:len(rows)]
+			for i, r32 := range rows {
+				g, r := int(groups[i]), int(r32)
 				if uint(g) >= uint(len(c)) || uint(r) >= uint(len(x)) {
 					continue
 				}
@@ -217,13 +220,14 @@ func (a *minMaxAcc) Update(groups, rows []int32, col *Column) {
 						p.bits = math.Float64bits(xf)
 					}
 				} else {
-					a.addValue(g, event.Float(xf))
+					a.addValue(int32(g), event.Float(xf))
 				}
 			}
 			return
 		}
-		for i, r := range rows {
-			g := groups[i]
+		groups = groups[:len(rows)]
+		for i, r32 := range rows {
+			g, r := int(groups[i]), int(r32)
 			if uint(g) >= uint(len(c)) || uint(r) >= uint(len(x)) {
 				continue
 			}
@@ -233,7 +237,7 @@ func (a *minMaxAcc) Update(groups, rows []int32, col *Column) {
 					p.bits = math.Float64bits(xf)
 				}
 			} else {
-				a.addValue(g, event.Float(xf))
+				a.addValue(int32(g), event.Float(xf))
 			}
 		}
 	case viewConst, viewValue:
@@ -258,7 +262,8 @@ func (a *minMaxAcc) UpdateOne(g int32, rows []int32, col *Column) {
 		x := col.I64
 		var best int64
 		found := false
-		for _, r := range rows {
+		for _, r32 := range rows {
+			r := int(r32)
 			if uint(r) >= uint(len(x)) {
 				continue
 			}
@@ -282,16 +287,16 @@ func (a *minMaxAcc) UpdateOne(g int32, rows []int32, col *Column) {
 		if i == len(rows) {
 			return
 		}
-		best := x[rows[i]]
+		best := x[int(rows[i])]
 		if a.max {
-			for _, r := range rows[i+1:] {
-				if uint(r) < uint(len(x)) && x[r] > best {
+			for _, r32 := range rows[i+1:] {
+				if r := int(r32); uint(r) < uint(len(x)) && x[r] > best {
 					best = x[r]
 				}
 			}
 		} else {
-			for _, r := range rows[i+1:] {
-				if uint(r) < uint(len(x)) && x[r] < best {
+			for _, r32 := range rows[i+1:] {
+				if r := int(r32); uint(r) < uint(len(x)) && x[r] < best {
 					best = x[r]
 				}
 			}

@@ -46,8 +46,9 @@ func (a *stddevAcc) Update(groups, rows []int32, col *Column) {
 	case viewInt:
 		groups, rows = a.s.compact(groups, rows, col.Valid)
 		x := col.I64
-		for i, r := range rows {
-			g := groups[i]
+		groups = groups[:len(rows)]
+		for i, r32 := range rows {
+			g, r := int(groups[i]), int(r32)
 			if uint(g) < uint(len(c)) && uint(r) < uint(len(x)) {
 				c[g].add(float64(x[r]))
 			}
@@ -55,8 +56,9 @@ func (a *stddevAcc) Update(groups, rows []int32, col *Column) {
 	case viewFloat:
 		groups, rows = a.s.compact(groups, rows, col.Valid)
 		x := col.F64
-		for i, r := range rows {
-			g := groups[i]
+		groups = groups[:len(rows)]
+		for i, r32 := range rows {
+			g, r := int(groups[i]), int(r32)
 			if uint(g) < uint(len(c)) && uint(r) < uint(len(x)) {
 				c[g].add(x[r])
 			}
@@ -79,7 +81,8 @@ func (a *stddevAcc) UpdateOne(g int32, rows []int32, col *Column) {
 	case viewInt:
 		_, rows = a.s.compact(nil, rows, col.Valid)
 		x := col.I64
-		for _, r := range rows {
+		for _, r32 := range rows {
+			r := int(r32)
 			if uint(r) < uint(len(x)) {
 				p.add(float64(x[r]))
 			}
@@ -87,7 +90,8 @@ func (a *stddevAcc) UpdateOne(g int32, rows []int32, col *Column) {
 	case viewFloat:
 		_, rows = a.s.compact(nil, rows, col.Valid)
 		x := col.F64
-		for _, r := range rows {
+		for _, r32 := range rows {
+			r := int(r32)
 			if uint(r) < uint(len(x)) {
 				p.add(x[r])
 			}
@@ -181,8 +185,9 @@ func (a *emaAcc) Update(groups, rows []int32, col *Column) {
 	case viewInt:
 		groups, rows = a.s.compact(groups, rows, col.Valid)
 		x := col.I64
-		for i, r := range rows {
-			g := groups[i]
+		groups = groups[:len(rows)]
+		for i, r32 := range rows {
+			g, r := int(groups[i]), int(r32)
 			if uint(g) < uint(len(c)) && uint(r) < uint(len(x)) {
 				a.add(&c[g], float64(x[r]))
 			}
@@ -190,8 +195,9 @@ func (a *emaAcc) Update(groups, rows []int32, col *Column) {
 	case viewFloat:
 		groups, rows = a.s.compact(groups, rows, col.Valid)
 		x := col.F64
-		for i, r := range rows {
-			g := groups[i]
+		groups = groups[:len(rows)]
+		for i, r32 := range rows {
+			g, r := int(groups[i]), int(r32)
 			if uint(g) < uint(len(c)) && uint(r) < uint(len(x)) {
 				a.add(&c[g], x[r])
 			}
@@ -214,7 +220,8 @@ func (a *emaAcc) UpdateOne(g int32, rows []int32, col *Column) {
 	case viewInt:
 		_, rows = a.s.compact(nil, rows, col.Valid)
 		x := col.I64
-		for _, r := range rows {
+		for _, r32 := range rows {
+			r := int(r32)
 			if uint(r) < uint(len(x)) {
 				a.add(&p, float64(x[r]))
 			}
@@ -222,7 +229,8 @@ func (a *emaAcc) UpdateOne(g int32, rows []int32, col *Column) {
 	case viewFloat:
 		_, rows = a.s.compact(nil, rows, col.Valid)
 		x := col.F64
-		for _, r := range rows {
+		for _, r32 := range rows {
+			r := int(r32)
 			if uint(r) < uint(len(x)) {
 				a.add(&p, x[r])
 			}

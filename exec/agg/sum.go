@@ -75,8 +75,9 @@ func (a *sumAcc) Update(groups, rows []int32, col *Column) {
 	case viewInt:
 		groups, rows = a.s.compact(groups, rows, col.Valid)
 		x := col.I64
-		for i, r := range rows {
-			g := groups[i]
+		groups = groups[:len(rows)]
+		for i, r32 := range rows {
+			g, r := int(groups[i]), int(r32)
 			if uint(g) < uint(len(c)) && uint(r) < uint(len(x)) {
 				c[g].addInt(x[r])
 			}
@@ -84,11 +85,12 @@ func (a *sumAcc) Update(groups, rows []int32, col *Column) {
 	case viewFloat:
 		groups, rows = a.s.compact(groups, rows, col.Valid)
 		x := col.F64
+		groups = groups[:len(rows)]
 		for i, r := range rows {
-			g := groups[i]
-			if uint(g) < uint(len(c)) && uint(r) < uint(len(x)) {
+			g, ri := int(groups[i]), int(r)
+			if uint(g) < uint(len(c)) && uint(ri) < uint(len(x)) {
 				p := &c[g]
-				p.f += x[r]
+				p.f += x[ri]
 				p.st |= sawNumber | sawFloat
 			}
 		}
@@ -111,7 +113,8 @@ func (a *sumAcc) UpdateOne(g int32, rows []int32, col *Column) {
 		_, rows = a.s.compact(nil, rows, col.Valid)
 		x := col.I64
 		f, lo, hi, st := p.f, p.lo, p.hi, p.st
-		for _, r := range rows {
+		for _, r32 := range rows {
+			r := int(r32)
 			if uint(r) < uint(len(x)) {
 				xi := x[r]
 				f += float64(xi)
@@ -126,7 +129,8 @@ func (a *sumAcc) UpdateOne(g int32, rows []int32, col *Column) {
 		_, rows = a.s.compact(nil, rows, col.Valid)
 		x := col.F64
 		f, st := p.f, p.st
-		for _, r := range rows {
+		for _, r32 := range rows {
+			r := int(r32)
 			if uint(r) < uint(len(x)) {
 				f += x[r]
 				st |= sawNumber | sawFloat
@@ -214,8 +218,9 @@ func (a *avgAcc) Update(groups, rows []int32, col *Column) {
 	case viewInt:
 		groups, rows = a.s.compact(groups, rows, col.Valid)
 		x := col.I64
-		for i, r := range rows {
-			g := groups[i]
+		groups = groups[:len(rows)]
+		for i, r32 := range rows {
+			g, r := int(groups[i]), int(r32)
 			if uint(g) < uint(len(c)) && uint(r) < uint(len(x)) {
 				p := &c[g]
 				p.f += float64(x[r])
@@ -225,8 +230,9 @@ func (a *avgAcc) Update(groups, rows []int32, col *Column) {
 	case viewFloat:
 		groups, rows = a.s.compact(groups, rows, col.Valid)
 		x := col.F64
-		for i, r := range rows {
-			g := groups[i]
+		groups = groups[:len(rows)]
+		for i, r32 := range rows {
+			g, r := int(groups[i]), int(r32)
 			if uint(g) < uint(len(c)) && uint(r) < uint(len(x)) {
 				p := &c[g]
 				p.f += x[r]
@@ -252,7 +258,8 @@ func (a *avgAcc) UpdateOne(g int32, rows []int32, col *Column) {
 		_, rows = a.s.compact(nil, rows, col.Valid)
 		x := col.I64
 		f, n := p.f, p.n
-		for _, r := range rows {
+		for _, r32 := range rows {
+			r := int(r32)
 			if uint(r) < uint(len(x)) {
 				f += float64(x[r])
 				n++
@@ -263,7 +270,8 @@ func (a *avgAcc) UpdateOne(g int32, rows []int32, col *Column) {
 		_, rows = a.s.compact(nil, rows, col.Valid)
 		x := col.F64
 		f, n := p.f, p.n
-		for _, r := range rows {
+		for _, r32 := range rows {
+			r := int(r32)
 			if uint(r) < uint(len(x)) {
 				f += x[r]
 				n++
