@@ -2,9 +2,9 @@ package exec
 
 import (
 	"container/list"
+	"encoding/binary"
 	"hash/maphash"
 	"math"
-	"strconv"
 
 	"github.com/varpulis/varpulis-go/event"
 	"github.com/varpulis/varpulis-go/planner"
@@ -419,16 +419,16 @@ func writeHash(h *maphash.Hash, v event.Value) {
 	switch v.Kind() {
 	case event.KindInt:
 		h.WriteByte(1)
-		h.WriteString(strconv.FormatInt(v.AsInt(), 36))
+		writeU64(h, uint64(v.AsInt()))
 	case event.KindFloat:
 		f := v.AsFloat()
 		if f == math.Trunc(f) && f >= -9.2e18 && f <= 9.2e18 {
 			h.WriteByte(1)
-			h.WriteString(strconv.FormatInt(int64(f), 36))
+			writeU64(h, uint64(int64(f)))
 			return
 		}
 		h.WriteByte(2)
-		h.WriteString(strconv.FormatUint(math.Float64bits(f), 36))
+		writeU64(h, math.Float64bits(f))
 	case event.KindMap:
 		h.WriteByte(byte(event.KindMap))
 		var sum uint64
@@ -439,7 +439,7 @@ func writeHash(h *maphash.Hash, v event.Value) {
 			writeHash(&eh, v.Elems()[i])
 			sum += eh.Sum64()
 		}
-		h.WriteString(strconv.FormatUint(sum, 36))
+		writeU64(h, sum)
 	case event.KindArray:
 		h.WriteByte(byte(event.KindArray))
 		for _, e := range v.Elems() {
@@ -448,6 +448,12 @@ func writeHash(h *maphash.Hash, v event.Value) {
 	default:
 		h.WriteByte(byte(v.Kind()) + 10)
 		h.WriteString(v.AsString())
-		h.WriteString(strconv.FormatInt(v.AsInt(), 36))
+		writeU64(h, uint64(v.AsInt()))
 	}
+}
+
+func writeU64(h *maphash.Hash, x uint64) {
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], x)
+	h.Write(b[:])
 }

@@ -309,7 +309,7 @@ func (rt *Runtime) compileStream(si int, s *planner.Stream) (*streamExec, error)
 			se.ops = append(se.ops, nil)
 			se.timed, se.timedAt = jo, i
 		case *planner.Aggregate:
-			se.multi[i] = &runningAggOp{part: part, agg: newGroupAgg(rt, op), stream: s.Name}
+			se.multi[i] = &runningAggOp{keys: newKeyIndex(s.PartitionBy), agg: newGroupAgg(rt, op), stream: s.Name}
 			se.ops = append(se.ops, nil)
 		default:
 			return nil, errors.AssertionFailedf("operator %T not supported", op)

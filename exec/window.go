@@ -1,7 +1,6 @@
 package exec
 
 import (
-	"container/heap"
 	"math"
 	"slices"
 
@@ -169,33 +168,17 @@ type windowOp struct {
 	w        *planner.Window
 	lateness int64
 	dacc     func() int64
-	part     keyer
-	keys     valueMap[int32]
-	keyVals  []event.Value // per key id: the first value seen (array for several fields)
+	keys     *keyIndex
 	agg      *groupAgg
-	// time windows
-	open   map[winID]*timeWin
-	ends   endHeap
-	byEnd  map[int64][]*timeWin
-	kept   []*timeWin // fired windows kept for allowed lateness
-	seq    int64      // arrival counter, orders values kept by sessions
-	counts map[int32]*countWin
+	kbuf     []int32
+	// time windows: per key id, its open (and kept) windows by start
+	perKey [][]*timeWin
+	spare  []*timeWin
+	seq    int64 // arrival counter, orders values kept by sessions
+	counts []*countWin
 	sess   map[int32][]*session
 	// sessions released per key: late events up to here are dropped
 	releasedUntil map[int32]int64
-}
-
-type winID struct {
-	key   int32
-	start int64
-}
-
-type timeWin struct {
-	key        int32
-	start, end int64
-	slot       int32
-	fired      bool
-	events     []event.Event
 }
 
 // countWin is the state of a count window (and the ring of a sliding one).
@@ -216,27 +199,22 @@ type session struct {
 	events      []event.Event
 }
 
+type timeWin struct {
+	start, end int64
+	slot       int32
+	fired      bool
+	reemit     bool
+	events     []event.Event
+}
+
 func newWindowOp(rt *Runtime, si int, s *planner.Stream, w *planner.Window) *windowOp {
 	op := &windowOp{rt: rt, si: si, stream: s.Name, w: w, lateness: s.AllowedLateness,
-		part: keyer{fields: s.PartitionBy}, open: map[winID]*timeWin{}, byEnd: map[int64][]*timeWin{},
-		counts: map[int32]*countWin{}, sess: map[int32][]*session{}, releasedUntil: map[int32]int64{}}
+		keys: newKeyIndex(s.PartitionBy), sess: map[int32][]*session{}, releasedUntil: map[int32]int64{}}
 	op.dacc = func() int64 { return rt.dacc[si] }
 	if w.Agg != nil {
 		op.agg = newGroupAgg(rt, w.Agg)
 	}
 	return op
-}
-
-// keyOf returns the key id of row r, registering a new key.
-func (op *windowOp) keyOf(c *chunk, r int32) int32 {
-	k := op.part.key(c, int(r))
-	if id, ok := op.keys.lookup(k); ok {
-		return id
-	}
-	id := int32(len(op.keyVals))
-	op.keys.put(k, id)
-	op.keyVals = append(op.keyVals, k)
-	return id
 }
 
 // wants reports whether the window keeps whole events (no aggregate, or
@@ -257,22 +235,6 @@ func (op *windowOp) runMany(c *chunk) []*chunk {
 	return op.addCount(c)
 }
 
-// windowsOf calls f with the start of every time window containing ts:
-// tumbling [k·d, (k+1)·d), sliding [j·s, j·s + d) for every integer j
-// (VPL.md §4.3, §11.6).
-func (op *windowOp) windowsOf(ts int64, f func(start int64)) {
-	d := op.w.Size
-	if op.w.Kind == planner.Tumbling {
-		f(floorDiv(ts, d) * d)
-		return
-	}
-	s := op.w.Slide
-	// j from ceil((ts-d+1)/s) to floor(ts/s)
-	for j := floorDiv(ts-d, s) + 1; j <= floorDiv(ts, s); j++ {
-		f(j * s)
-	}
-}
-
 func floorDiv(a, b int64) int64 {
 	q := a / b
 	if (a%b != 0) && ((a < 0) != (b < 0)) {
@@ -284,45 +246,63 @@ func floorDiv(a, b int64) int64 {
 // addTime adds events to tumbling and sliding windows. Windows fire in
 // the watermark phase; here only an allowed-lateness update re-emits.
 func (op *windowOp) addTime(c *chunk) []*chunk {
+	op.kbuf = op.keys.ids(c, c.sel, op.kbuf[:0])
+	for len(op.perKey) < op.keys.Len() {
+		op.perKey = append(op.perKey, nil)
+	}
 	var reemit []*timeWin
-	for _, r := range c.sel {
+	d, s := op.w.Size, op.w.Slide
+	if op.w.Kind == planner.Tumbling {
+		s = d
+	}
+	dacc := op.dacc()
+	for i, r := range c.sel {
 		ts := c.ts[r]
-		w := subSat(c.maxTsAt(r), op.dacc())
-		k := op.keyOf(c, r)
+		w := subSat(c.maxTsAt(r), dacc)
+		k := op.kbuf[i]
+		wins := op.perKey[k]
+		// The windows containing ts start at j·s for j in [jlo, jhi]
+		// (tumbling: one; sliding: every integer j, §11.6).
+		jhi := floorDiv(ts, s)
+		jlo := floorDiv(ts-d, s) + 1
+		// Find the first kept window starting at or after jlo·s; windows
+		// of in-order data are at the end, so search from there.
+		p, _ := slices.BinarySearchFunc(wins, jlo*s, func(w *timeWin, start int64) int { return cmpInt64(w.start, start) })
 		added := false
-		op.windowsOf(ts, func(start int64) {
-			end := start + op.w.Size
-			id := winID{k, start}
-			win := op.open[id]
+		for j := jlo; j <= jhi; j++ {
+			start := j * s
+			end := start + d
+			var win *timeWin
+			if p < len(wins) && wins[p].start == start {
+				win = wins[p]
+				p++
+			}
 			if end <= w && (win == nil || win.fired) {
 				// Released, or passed while empty: within the allowed
 				// lateness the window takes the event and emits its
 				// complete result again (or for the first time).
 				if addSat(end, op.lateness) <= w {
-					return
+					continue
 				}
 				if win == nil {
-					win = op.openWin(id, end)
+					win = op.newWin(start, end)
 					win.fired = true
-					op.kept = append(op.kept, win)
+					wins = slices.Insert(wins, p, win)
+					p++
 				}
-				op.addToWin(win, c, r)
-				added = true
-				if !slices.Contains(reemit, win) {
+				if !win.reemit {
+					win.reemit = true
 					reemit = append(reemit, win)
 				}
-				return
-			}
-			if win == nil {
-				win = op.openWin(id, end)
-				if len(op.byEnd[end]) == 0 {
-					heap.Push(&op.ends, end)
-				}
-				op.byEnd[end] = append(op.byEnd[end], win)
+			} else if win == nil {
+				win = op.newWin(start, end)
+				wins = slices.Insert(wins, p, win)
+				p++
 			}
 			op.addToWin(win, c, r)
 			added = true
-		})
+		}
+		op.perKey[k] = wins
 		if !added {
 			op.rt.late++
 		}
@@ -335,17 +315,41 @@ func (op *windowOp) addTime(c *chunk) []*chunk {
 	}
 	// The complete result of each updated window again, with the same
 	// bounds, in the dispatch phase of the late event.
-	rows := op.release(reemit)
+	var rows []released
+	for _, win := range reemit {
+		win.reemit = false
+		if r, ok := op.releaseOne(op.keyOfWin(win), win.start, win.end, win.end, win.slot, nil, win.events); ok {
+			rows = append(rows, r)
+		}
+	}
 	return op.releaseChunks(rows, c)
 }
 
-// openWin creates the state of one time window.
-func (op *windowOp) openWin(id winID, end int64) *timeWin {
-	win := &timeWin{key: id.key, start: id.start, end: end, slot: -1}
+// keyOfWin finds the key a window belongs to (only for the rare
+// re-emission path).
+func (op *windowOp) keyOfWin(win *timeWin) int32 {
+	for k, wins := range op.perKey {
+		if slices.Contains(wins, win) {
+			return int32(k)
+		}
+	}
+	return 0
+}
+
+// newWin creates the state of one time window.
+func (op *windowOp) newWin(start, end int64) *timeWin {
+	var win *timeWin
+	if n := len(op.spare); n > 0 {
+		win = op.spare[n-1]
+		op.spare = op.spare[:n-1]
+		*win = timeWin{}
+	} else {
+		win = &timeWin{}
+	}
+	win.start, win.end, win.slot = start, end, -1
 	if op.agg != nil {
 		win.slot = op.agg.alloc()
 	}
-	op.open[id] = win
 	return win
 }
 
@@ -361,8 +365,13 @@ func (op *windowOp) addToWin(win *timeWin, c *chunk, r int32) {
 // due implements timedOp.
 func (op *windowOp) due() int64 {
 	d := int64(math.MaxInt64)
-	if len(op.ends) > 0 {
-		d = op.ends[0]
+	for _, wins := range op.perKey {
+		for _, win := range wins {
+			if !win.fired {
+				d = min(d, win.end)
+				break
+			}
+		}
 	}
 	for _, ss := range op.sess {
 		for _, s := range ss {
@@ -392,56 +401,69 @@ func (op *windowOp) fire(w int64, root *prov) []*chunk {
 	if op.w.Kind == planner.Session {
 		return op.fireSessions(w, root)
 	}
-	var due []*timeWin
-	for len(op.ends) > 0 && op.ends[0] <= w {
-		end := heap.Pop(&op.ends).(int64)
-		wins := op.byEnd[end]
-		delete(op.byEnd, end)
-		slices.SortStableFunc(wins, func(a, b *timeWin) int { return op.compareKeys(a.key, b.key) })
-		due = append(due, wins...)
+	type due struct {
+		key int32
+		win *timeWin
 	}
-	rows := op.release(due)
-	for _, win := range due {
-		win.fired = true
-		if op.lateness > 0 {
-			op.kept = append(op.kept, win)
-		} else {
-			op.drop(win)
+	var ds []due
+	for _, k := range op.keys.sorted() {
+		if int(k) >= len(op.perKey) {
+			continue
+		}
+		wins := op.perKey[k]
+		keep := wins[:0]
+		for i, win := range wins {
+			if !win.fired && win.end > w {
+				// Windows are ordered by start, so by end: none later is due.
+				keep = append(keep, wins[i:]...)
+				break
+			}
+			switch {
+			case !win.fired && win.end <= w:
+				ds = append(ds, due{k, win})
+				win.fired = true
+				if op.lateness > 0 {
+					keep = append(keep, win)
+				}
+			case win.fired && addSat(win.end, op.lateness) <= w:
+				op.drop(win) // past its allowed lateness
+			default:
+				keep = append(keep, win)
+			}
+		}
+		clear(wins[len(keep):])
+		op.perKey[k] = keep
+	}
+	// Keys came in key order; a stable sort by end keeps it within an end.
+	slices.SortStableFunc(ds, func(a, b due) int { return cmpInt64(a.win.end, b.win.end) })
+	var rows []released
+	for _, d := range ds {
+		if r, ok := op.releaseOne(d.key, d.win.start, d.win.end, d.win.end, d.win.slot, nil, d.win.events); ok {
+			rows = append(rows, r)
+		}
+		if op.lateness == 0 {
+			op.drop(d.win)
 		}
 	}
-	// Forget kept windows past their lateness.
-	kept := op.kept[:0]
-	for _, win := range op.kept {
-		if addSat(win.end, op.lateness) <= w {
-			op.drop(win)
-		} else {
-			kept = append(kept, win)
-		}
-	}
-	op.kept = kept
 	return op.firedChunks(rows, root)
 }
 
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
 func (op *windowOp) drop(win *timeWin) {
-	delete(op.open, winID{win.key, win.start})
 	if win.slot >= 0 {
 		op.agg.release(win.slot)
 	}
-}
-
-// compareKeys orders two keys as VPL.md §7.3 orders partition keys:
-// multi-field keys field by field.
-func (op *windowOp) compareKeys(a, b int32) int {
-	ka, kb := op.keyVals[a], op.keyVals[b]
-	if len(op.part.fields) <= 1 {
-		return event.CompareKeys(ka, kb)
-	}
-	for i := range op.part.fields {
-		if c := event.CompareKeys(ka.Elems()[i], kb.Elems()[i]); c != 0 {
-			return c
-		}
-	}
-	return 0
+	win.events = nil
+	op.spare = append(op.spare, win)
 }
 
 // released is one release: the rows it emits (one aggregate row, or the
@@ -449,17 +471,6 @@ func (op *windowOp) compareKeys(a, b int32) int {
 type released struct {
 	ts     int64
 	events []event.Event
-}
-
-// release builds the output rows of windows, in order.
-func (op *windowOp) release(wins []*timeWin) []released {
-	var out []released
-	for _, win := range wins {
-		if r, ok := op.releaseOne(win.key, win.start, win.end, win.end, win.slot, nil, win.events); ok {
-			out = append(out, r)
-		}
-	}
-	return out
 }
 
 // releaseOne builds one release. vals, when set, are argument values to
@@ -476,8 +487,8 @@ func (op *windowOp) releaseOne(key int32, start, end, ts int64, slot int32, vals
 		}
 		return released{ts: ts, events: evs}, len(evs) > 0
 	}
-	fields := make([]event.Field, 0, len(op.part.fields)+2+len(op.agg.plan.Items))
-	fields = op.appendKeyFields(fields, key)
+	fields := make([]event.Field, 0, len(op.keys.fields)+2+len(op.agg.plan.Items))
+	fields = op.keys.appendFields(fields, key)
 	fields = append(fields, event.Field{Name: "window_start", Value: event.Timestamp(start)},
 		event.Field{Name: "window_end", Value: event.Timestamp(end)})
 	var res []event.Value
@@ -490,20 +501,6 @@ func (op *windowOp) releaseOne(key int32, start, end, ts int64, slot int32, vals
 		fields = append(fields, event.Field{Name: it.Name, Value: res[i]})
 	}
 	return released{ts: ts, events: []event.Event{{Type: op.stream, TS: ts, Fields: fields}}}, true
-}
-
-func (op *windowOp) appendKeyFields(fields []event.Field, key int32) []event.Field {
-	kv := op.keyVals[key]
-	switch len(op.part.fields) {
-	case 0:
-	case 1:
-		fields = append(fields, event.Field{Name: op.part.fields[0], Value: kv})
-	default:
-		for i, f := range op.part.fields {
-			fields = append(fields, event.Field{Name: f, Value: kv.Elems()[i]})
-		}
-	}
-	return fields
 }
 
 // keep evaluates .pattern(name: events => p) over a release's events.
@@ -559,13 +556,13 @@ func (op *windowOp) addCount(c *chunk) []*chunk {
 	n := op.w.Size
 	var evs []event.Event
 	var prow, seq []int32
-	for _, r := range c.sel {
-		k := op.keyOf(c, r)
+	op.kbuf = op.keys.ids(c, c.sel, op.kbuf[:0])
+	for len(op.counts) < op.keys.Len() {
+		op.counts = append(op.counts, &countWin{slot: -1})
+	}
+	for i, r := range c.sel {
+		k := op.kbuf[i]
 		cw := op.counts[k]
-		if cw == nil {
-			cw = &countWin{slot: -1}
-			op.counts[k] = cw
-		}
 		ts := c.ts[r]
 		var rel released
 		ok := false
@@ -644,10 +641,11 @@ func (op *windowOp) addCount(c *chunk) []*chunk {
 // successive gaps are at most g (VPL.md §4.3, §11.10).
 func (op *windowOp) addSession(c *chunk) {
 	g := op.w.Size
-	for _, r := range c.sel {
+	op.kbuf = op.keys.ids(c, c.sel, op.kbuf[:0])
+	for i, r := range c.sel {
 		ts := c.ts[r]
 		w := subSat(c.maxTsAt(r), op.dacc())
-		k := op.keyOf(c, r)
+		k := op.kbuf[i]
 		op.seq++
 		ss := op.sess[k]
 		var joined []*session
@@ -780,7 +778,7 @@ func (op *windowOp) fireSessions(w int64, root *prov) []*chunk {
 			}
 			return 1
 		}
-		if c := op.compareKeys(a.key, b.key); c != 0 {
+		if c := op.keys.compare(a.key, b.key); c != 0 {
 			return c
 		}
 		if a.s.start < b.s.start {
@@ -799,59 +797,32 @@ func (op *windowOp) fireSessions(w int64, root *prov) []*chunk {
 	return op.firedChunks(rows, root)
 }
 
-// endHeap is a min-heap of window end times.
-type endHeap []int64
-
-func (h endHeap) Len() int           { return len(h) }
-func (h endHeap) Less(i, j int) bool { return h[i] < h[j] }
-func (h endHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *endHeap) Push(x any)        { *h = append(*h, x.(int64)) }
-func (h *endHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
-}
-
 // runningAggOp is .aggregate without .window: after each event, the
 // aggregate over all events of its key so far, with that event's ts.
 type runningAggOp struct {
-	part   keyer
-	keys   valueMap[int32]
+	keys   *keyIndex
 	groups []int32
-	kvals  []event.Value
 	agg    *groupAgg
 	stream string
+	kbuf   []int32
 }
 
 func (op *runningAggOp) runMany(c *chunk) []*chunk {
 	op.agg.bind(c)
+	op.kbuf = op.keys.ids(c, c.sel, op.kbuf[:0])
 	evs := make([]event.Event, 0, len(c.sel))
 	prow := make([]int32, 0, len(c.sel))
 	seq := make([]int32, 0, len(c.sel))
-	for _, r := range c.sel {
-		k := op.part.key(c, int(r))
-		id, ok := op.keys.lookup(k)
-		if !ok {
-			id = int32(len(op.groups))
-			op.keys.put(k, id)
+	for i, r := range c.sel {
+		id := op.kbuf[i]
+		for int(id) >= len(op.groups) {
 			op.groups = append(op.groups, op.agg.alloc())
-			op.kvals = append(op.kvals, k)
 		}
 		g := op.groups[id]
 		op.agg.add(g, r)
 		op.agg.flush()
-		fields := make([]event.Field, 0, len(op.part.fields)+len(op.agg.plan.Items))
-		kv := op.kvals[id]
-		switch len(op.part.fields) {
-		case 0:
-		case 1:
-			fields = append(fields, event.Field{Name: op.part.fields[0], Value: kv})
-		default:
-			for i, f := range op.part.fields {
-				fields = append(fields, event.Field{Name: f, Value: kv.Elems()[i]})
-			}
-		}
+		fields := make([]event.Field, 0, len(op.keys.fields)+len(op.agg.plan.Items))
+		fields = op.keys.appendFields(fields, id)
 		res := op.agg.results(g, nil)
 		for i, it := range op.agg.plan.Items {
 			fields = append(fields, event.Field{Name: it.Name, Value: res[i]})
