@@ -60,21 +60,12 @@ func kindRank(k event.Kind) int {
 	return 0
 }
 
-// mmCell is one group's current extreme: its kind and, for kinds with an
-// inline payload (int, float bits, bool, timestamp, duration), the payload.
-// Strings, arrays and maps live in minMaxAcc.o so the cell stays 16 bytes.
-type mmCell struct {
-	bits uint64
-	kind event.Kind
-}
-
 // minMaxAcc is min(x) (max false) or max(x) (max true). Ties keep the
 // earliest value.
 type minMaxAcc struct {
 	max bool
-	c   []mmCell
-	o   []event.Value // allocated on the first string, array or map
-	s   scratch
+	store
+	s scratch
 }
 
 func (a *minMaxAcc) fn() Func {
@@ -84,56 +75,7 @@ func (a *minMaxAcc) fn() Func {
 	return Min
 }
 
-func (a *minMaxAcc) Resize(n int) {
-	a.c = grow(a.c, n)
-	if a.o != nil {
-		a.o = grow(a.o, n)
-	}
-}
-
-// get returns group g's extreme as a Value.
-func (a *minMaxAcc) get(g int32) event.Value {
-	if uint(g) >= uint(len(a.c)) {
-		return event.Null
-	}
-	p := a.c[g]
-	switch p.kind {
-	case event.KindInt:
-		return event.Int(int64(p.bits))
-	case event.KindFloat:
-		return event.Float(math.Float64frombits(p.bits))
-	case event.KindBool:
-		return event.Bool(p.bits != 0)
-	case event.KindTimestamp:
-		return event.Timestamp(int64(p.bits))
-	case event.KindDuration:
-		return event.Duration(int64(p.bits))
-	case event.KindString, event.KindArray, event.KindMap:
-		return at(a.o, g)
-	}
-	return event.Null
-}
-
-// set stores v (owned, non-null) as group g's extreme.
-func (a *minMaxAcc) set(g int32, v event.Value) {
-	p := &a.c[g]
-	p.kind = v.Kind()
-	switch p.kind {
-	case event.KindFloat:
-		p.bits = math.Float64bits(v.AsFloat())
-	case event.KindString, event.KindArray, event.KindMap:
-		if a.o == nil {
-			a.o = make([]event.Value, len(a.c))
-		}
-		a.o[g] = v
-		return
-	default:
-		p.bits = uint64(v.AsInt())
-	}
-	if a.o != nil {
-		a.o[g] = event.Null // let go of a replaced string
-	}
-}
+func (a *minMaxAcc) Resize(n int) { a.resize(n) }
 
 // better reports whether v replaces cur (strictly less for min, strictly
 // greater for max).
@@ -260,23 +202,28 @@ func (a *minMaxAcc) UpdateOne(g int32, rows []int32, col *Column) {
 	case viewInt:
 		_, rows = a.s.compact(nil, rows, col.Valid)
 		x := col.I64
-		var best int64
-		found := false
-		for _, r32 := range rows {
-			r := int(r32)
-			if uint(r) >= uint(len(x)) {
-				continue
+		i := 0
+		for i < len(rows) && uint(rows[i]) >= uint(len(x)) {
+			i++
+		}
+		if i == len(rows) {
+			return
+		}
+		best := x[int(rows[i])]
+		if a.max {
+			for _, r32 := range rows[i+1:] {
+				if r := int(r32); uint(r) < uint(len(x)) && x[r] > best {
+					best = x[r]
+				}
 			}
-			xi := x[r]
-			if !found {
-				best, found = xi, true
-			} else if a.max && xi > best || !a.max && xi < best {
-				best = xi
+		} else {
+			for _, r32 := range rows[i+1:] {
+				if r := int(r32); uint(r) < uint(len(x)) && x[r] < best {
+					best = x[r]
+				}
 			}
 		}
-		if found {
-			a.addValue(g, event.Int(best))
-		}
+		a.addValue(g, event.Int(best))
 	case viewFloat:
 		_, rows = a.s.compact(nil, rows, col.Valid)
 		x := col.F64
@@ -315,14 +262,7 @@ func (a *minMaxAcc) UpdateOne(g int32, rows []int32, col *Column) {
 
 func (a *minMaxAcc) Result(g int32) event.Value { return a.get(g) }
 
-func (a *minMaxAcc) Reset(g int32) {
-	if uint(g) < uint(len(a.c)) {
-		a.c[g] = mmCell{}
-		if a.o != nil {
-			a.o[g] = event.Null
-		}
-	}
-}
+func (a *minMaxAcc) Reset(g int32) { a.reset(g) }
 
 // State: tag, the extreme (event.AppendBinary; null when empty).
 func (a *minMaxAcc) AppendState(b []byte, g int32) []byte {
@@ -337,10 +277,7 @@ func (a *minMaxAcc) LoadState(b []byte, g int32) ([]byte, error) {
 	v := r.value()
 	rest, err := r.done(b)
 	if err == nil {
-		a.Reset(g)
-		if !v.IsNull() {
-			a.set(g, v)
-		}
+		a.set(g, v)
 	}
 	return rest, err
 }

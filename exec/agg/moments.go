@@ -76,32 +76,41 @@ func (a *stddevAcc) UpdateOne(g int32, rows []int32, col *Column) {
 	if uint(g) >= uint(len(a.c)) {
 		return
 	}
-	p := a.c[g] // a local copy stays in registers
 	switch v := classify(col); v {
 	case viewInt:
 		_, rows = a.s.compact(nil, rows, col.Valid)
 		x := col.I64
+		n, mean, m2 := a.c[g].n, a.c[g].mean, a.c[g].m2 // in registers
 		for _, r32 := range rows {
-			r := int(r32)
-			if uint(r) < uint(len(x)) {
-				p.add(float64(x[r]))
+			if r := int(r32); uint(r) < uint(len(x)) {
+				xf := float64(x[r])
+				n++
+				d := xf - mean
+				mean += d / float64(n)
+				m2 += float64(d * (xf - mean))
 			}
 		}
+		a.c[g] = welford{n: n, mean: mean, m2: m2}
 	case viewFloat:
 		_, rows = a.s.compact(nil, rows, col.Valid)
 		x := col.F64
+		n, mean, m2 := a.c[g].n, a.c[g].mean, a.c[g].m2
 		for _, r32 := range rows {
-			r := int(r32)
-			if uint(r) < uint(len(x)) {
-				p.add(x[r])
+			if r := int(r32); uint(r) < uint(len(x)) {
+				xf := x[r]
+				n++
+				d := xf - mean
+				mean += d / float64(n)
+				m2 += float64(d * (xf - mean))
 			}
 		}
+		a.c[g] = welford{n: n, mean: mean, m2: m2}
 	case viewConst, viewValue:
+		p := &a.c[g]
 		for _, r := range rows {
 			p.addValue(valueAt(col, v, r))
 		}
 	}
-	a.c[g] = p
 }
 
 func (a *stddevAcc) Result(g int32) event.Value {
@@ -215,32 +224,45 @@ func (a *emaAcc) UpdateOne(g int32, rows []int32, col *Column) {
 	if uint(g) >= uint(len(a.c)) {
 		return
 	}
-	p := a.c[g]
+	p := &a.c[g]
 	switch v := classify(col); v {
 	case viewInt:
 		_, rows = a.s.compact(nil, rows, col.Valid)
 		x := col.I64
+		for len(rows) > 0 && !p.has { // seed
+			if r := int(rows[0]); uint(r) < uint(len(x)) {
+				p.e, p.has = float64(x[r]), true
+			}
+			rows = rows[1:]
+		}
+		e, alpha, beta := p.e, a.alpha, a.beta // in registers
 		for _, r32 := range rows {
-			r := int(r32)
-			if uint(r) < uint(len(x)) {
-				a.add(&p, float64(x[r]))
+			if r := int(r32); uint(r) < uint(len(x)) {
+				e = float64(alpha*float64(x[r])) + float64(beta*e)
 			}
 		}
+		p.e = e
 	case viewFloat:
 		_, rows = a.s.compact(nil, rows, col.Valid)
 		x := col.F64
+		for len(rows) > 0 && !p.has {
+			if r := int(rows[0]); uint(r) < uint(len(x)) {
+				p.e, p.has = x[r], true
+			}
+			rows = rows[1:]
+		}
+		e, alpha, beta := p.e, a.alpha, a.beta
 		for _, r32 := range rows {
-			r := int(r32)
-			if uint(r) < uint(len(x)) {
-				a.add(&p, x[r])
+			if r := int(r32); uint(r) < uint(len(x)) {
+				e = float64(alpha*x[r]) + float64(beta*e)
 			}
 		}
+		p.e = e
 	case viewConst, viewValue:
 		for _, r := range rows {
-			a.addValue(&p, valueAt(col, v, r))
+			a.addValue(p, valueAt(col, v, r))
 		}
 	}
-	a.c[g] = p
 }
 
 func (a *emaAcc) Result(g int32) event.Value {
