@@ -40,6 +40,10 @@ type BatchBuilder struct {
 
 	schemas   map[string]*arrow.Schema
 	schemaKey []byte
+
+	slab    *memory.Buffer // the buffers of the batch being closed
+	slabOff int
+	bits    []byte // scratch of bool columns
 }
 
 // column accumulates one field column of the open batch.
@@ -292,11 +296,22 @@ func (b *BatchBuilder) closeBatch() {
 	if n == 0 {
 		return
 	}
+	// One allocation holds every buffer of the batch: small batches (types
+	// that alternate) are dominated by allocations.
+	size := pad(8 * n)
+	for i := range b.cols {
+		size += b.cols[i].bufferBytes(n)
+	}
+	b.slab = memory.NewResizableBuffer(b.mem)
+	b.slab.Resize(size)
+	b.slabOff = 0
 	arrs := make([]arrow.Array, 1+len(b.cols))
 	arrs[0] = b.fixedArray(tsType, nil, 0, b.ts)
 	for i := range b.cols {
 		arrs[i+1] = b.cols[i].finish(b, n)
 	}
+	b.slab.Release() // the column buffers hold it
+	b.slab = nil
 	rec := array.NewRecordBatch(b.schema(), arrs, int64(n))
 	for _, a := range arrs {
 		a.Release()
@@ -350,12 +365,16 @@ func (c *column) finish(b *BatchBuilder, n int) arrow.Array {
 	case KindNull:
 		return array.NewNull(n)
 	case KindBool:
-		bits := make([]byte, (n+7)/8)
+		bits := b.bits[:0]
 		for r, x := range c.fixed {
+			if r&7 == 0 {
+				bits = append(bits, 0)
+			}
 			if x != 0 {
 				bits[r>>3] |= 1 << (r & 7)
 			}
 		}
+		b.bits = bits
 		return b.array(arrowTypes[KindBool], n, c.nulls, valid, bits)
 	case KindString, kindAny:
 		dt := arrowTypes[KindString]
@@ -363,7 +382,10 @@ func (c *column) finish(b *BatchBuilder, n int) arrow.Array {
 			dt = arrow.BinaryTypes.Binary
 		}
 		offs := b.buffer(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(c.offs))), 4*len(c.offs)))
-		data := b.buffer(append(c.data, 0)[:len(c.data)]) // never nil
+		data := b.buffer(c.data[:len(c.data):len(c.data)])
+		if data == nil {
+			data = b.buffer([]byte{}) // an empty values buffer, never none
+		}
 		bufs := []*memory.Buffer{b.buffer(valid), offs, data}
 		d := array.NewData(dt, n, bufs, nil, c.nulls, 0)
 		release(bufs)
@@ -392,16 +414,36 @@ func (b *BatchBuilder) array(dt arrow.DataType, n, nulls int, valid, vals []byte
 	return arr
 }
 
-// buffer copies p into a new allocator buffer (nil for a nil p: no
-// validity bitmap).
+// buffer copies p into the batch's slab and returns that part of it as a
+// buffer (nil for a nil p: no validity bitmap).
 func (b *BatchBuilder) buffer(p []byte) *memory.Buffer {
 	if p == nil {
 		return nil
 	}
-	buf := memory.NewResizableBuffer(b.mem)
-	buf.Resize(len(p))
-	copy(buf.Bytes(), p)
-	return buf
+	off := b.slabOff
+	copy(b.slab.Bytes()[off:], p)
+	b.slabOff += pad(len(p))
+	return memory.SliceBuffer(b.slab, off, len(p))
+}
+
+// pad rounds a buffer size up to Arrow's 64-byte alignment.
+func pad(n int) int { return (n + 63) &^ 63 }
+
+// bufferBytes is the slab space of the column's buffers (see finish).
+func (c *column) bufferBytes(n int) int {
+	size := 0
+	if c.nulls > 0 {
+		size += pad(len(c.valid))
+	}
+	switch c.kind {
+	case KindNull:
+		return 0
+	case KindBool:
+		return size + pad((n+7)/8)
+	case KindString, kindAny:
+		return size + pad(4*len(c.offs)) + pad(len(c.data))
+	}
+	return size + pad(8*len(c.fixed))
 }
 
 func release(bufs []*memory.Buffer) {
