@@ -356,6 +356,10 @@ func (l *lineReader) fill() {
 	}
 	for tries := 0; ; tries++ {
 		n, err := l.rd.Read(l.buf[l.w:])
+		if n < 0 || n > len(l.buf)-l.w {
+			l.eof, l.err = true, errors.New("reader returned an invalid count")
+			return
+		}
 		l.w += n
 		l.live = l.w < len(l.buf)
 		l.full = !l.live

@@ -217,6 +217,17 @@ func TestReaderIOError(t *testing.T) {
 	}
 }
 
+type badReader struct{}
+
+func (badReader) Read(p []byte) (int, error) { return len(p) + 1, nil }
+
+func TestReaderInvalidCount(t *testing.T) {
+	res := readAll(t, func(o ReaderOptions) BatchReader { return NewEvtReader(badReader{}, "bad.evt", o) }, ReaderOptions{})
+	if res.err == nil || !strings.Contains(res.err.Error(), "bad.evt: reader returned an invalid count") {
+		t.Errorf("error %v", res.err)
+	}
+}
+
 // A live producer must not wait for a full batch: Next returns what it has
 // when no further line is buffered.
 func TestReaderLiveInput(t *testing.T) {
