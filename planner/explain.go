@@ -53,6 +53,15 @@ func explainStream(s *Stream) *ExplainNode {
 	for _, op := range s.Ops {
 		n := &ExplainNode{Op: op.opName(), Args: map[string]string{}, Input: []*ExplainNode{node}}
 		switch op := op.(type) {
+		case *Join:
+			for i, m := range op.Members {
+				v := m.Name
+				if m.Alias != m.Name {
+					v = m.Alias + "=" + m.Name
+				}
+				n.Args[fmt.Sprintf("%02d", i)] = v + " on " + m.Key.String()
+			}
+			n.Args["horizon"] = strconv.FormatInt(op.Horizon, 10)
 		case *Filter:
 			n.Args["predicate"] = op.Pred.String()
 		case *Project:
@@ -61,6 +70,9 @@ func explainStream(s *Stream) *ExplainNode {
 			}
 			if op.KeepAll {
 				n.Args["fields"] = "*"
+			}
+			if op.Union != nil {
+				n.Args["fields"] = "union($" + strings.Join(op.Union, ", $") + ")"
 			}
 			for i, it := range op.Items {
 				n.Args[fmt.Sprintf("%02d", i)] = it.Name + ": " + it.X.String()

@@ -58,6 +58,27 @@ type scope struct {
 	locals map[string]int
 	fn     *Function
 	inFn   bool
+	// aliases in scope (join members; pattern steps), by the name written:
+	// an identifier or X.f naming one reads the bound event (VPL.md §5).
+	aliases map[string]aliasRef
+	// union lists, in a join stream until an operator reshapes the record,
+	// the member aliases whose fields .emit() writes (VPL.md §11.8).
+	union []string
+}
+
+// aliasRef is an alias in scope: its canonical name (a join member may be
+// named by its label or its type) and the declared kinds of its event's
+// fields.
+type aliasRef struct {
+	name  string
+	kinds map[string]event.Kind
+}
+
+func (a aliasRef) kind(field string) event.Kind {
+	if k, ok := a.kinds[field]; ok {
+		return k
+	}
+	return KindAny
 }
 
 func (l *lowerer) errorf(pos vpl.Pos, format string, args ...any) error {
@@ -158,6 +179,15 @@ func (l *lowerer) lowerStream(s *vpl.StreamDecl, index int) (*Stream, error) {
 		}
 		sc.alias = src.Alias
 		sc.kinds = l.declKinds(src.Name, 0)
+	case *vpl.JoinSource:
+		j, err := l.lowerJoin(s, src, sc)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range j.Members {
+			st.Inputs = append(st.Inputs, Input{Name: m.Name})
+		}
+		st.Ops = append(st.Ops, j)
 	case *vpl.MergeSource:
 		st.Merge = true
 		for _, m := range src.Members {
@@ -181,9 +211,16 @@ func (l *lowerer) lowerStream(s *vpl.StreamDecl, index int) (*Stream, error) {
 		case *vpl.NotOp:
 			return nil, l.errorf(op.Pos, "pattern streams are not supported yet")
 		case *vpl.CallOp:
+			if sc.aliases != nil && (op.Name == "on" || op.Name == "window") {
+				continue // the join's keys and horizon, taken by lowerJoin
+			}
 			lowered, err := l.lowerCallOp(st, op, sc)
 			if err != nil {
 				return nil, err
+			}
+			switch lowered.(type) {
+			case *Project, *Process, *Aggregate:
+				sc.union = nil // the record is no longer the joined event
 			}
 			if lowered != nil {
 				st.Ops = append(st.Ops, lowered)
@@ -215,6 +252,10 @@ func (l *lowerer) lowerCallOp(st *Stream, op *vpl.CallOp, sc *scope) (Op, error)
 			}
 		}
 		if pr.Emit && len(op.Args) == 0 {
+			if sc.union != nil {
+				pr.Union = sc.union
+				return pr, nil
+			}
 			pr.KeepAll = true
 			return pr, nil
 		}
@@ -467,6 +508,11 @@ func (l *lowerer) lowerExpr1(e vpl.Expr, sc *scope) (Expr, error) {
 	case *vpl.Ident:
 		return l.resolveName(e.Name, sc), nil
 	case *vpl.MemberExpr:
+		if id, ok := e.X.(*vpl.Ident); ok && sc.locals == nil {
+			if a, ok := sc.aliases[id.Name]; ok {
+				return &AliasField{Alias: a.name, Field: e.Name, K: a.kind(e.Name)}, nil
+			}
+		}
 		if id, ok := e.X.(*vpl.Ident); ok && sc.alias != "" && id.Name == sc.alias && sc.locals == nil {
 			return &FieldRef{Name: e.Name, K: sc.kind(e.Name)}, nil
 		}
@@ -591,6 +637,9 @@ func (l *lowerer) resolveName(name string, sc *scope) Expr {
 		}
 		return &Const{Val: event.Null}
 	}
+	if a, ok := sc.aliases[name]; ok {
+		return &AliasEvent{Alias: a.name}
+	}
 	if sc.alias != "" && name == sc.alias {
 		return &CurrentEvent{}
 	}
@@ -651,6 +700,11 @@ func (l *lowerer) lowerCall(e *vpl.CallExpr, sc *scope) (Expr, error) {
 	case "event_type":
 		return &EventTypeOf{}, nil
 	case "event_time", "now":
+		if len(args) == 1 && id.Name == "event_time" {
+			if ae, ok := args[0].(*AliasEvent); ok {
+				return &AliasTime{Alias: ae.Alias}, nil
+			}
+		}
 		if len(args) == 0 || sc.alias != "" {
 			return &EventTimeOf{}, nil
 		}

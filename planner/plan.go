@@ -61,11 +61,18 @@ type Item struct {
 // Project replaces the fields of each event by Items (.select, .emit).
 // KeepAll keeps every field (.emit()). Emit marks the stream visible and
 // As, when set, renames the output type.
+//
+// Union, when set, replaces Items: the fields are the union of the fields
+// of the events bound to these aliases, in this order, each event's fields
+// in their own order, the first alias winning a name clash (.emit() on a
+// join, VPL.md §4.6, §11.8). The names depend on the bound events, so they
+// are found per event at run time.
 type Project struct {
 	Items   []Item
 	KeepAll bool
 	Emit    bool
 	As      string
+	Union   []string
 }
 
 // Print writes `[print] <stream> v1 v2 ...` to the diagnostic output per
