@@ -7,6 +7,7 @@ import (
 	"math"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/cockroachdb/errors"
@@ -21,6 +22,72 @@ const (
 	MaxArrayLen    = 10000   // elements per array
 	MaxLineBytes   = 1 << 20 // bytes per line or message, line end excluded
 )
+
+// CheckLimits checks an event built elsewhere (API rows, output events)
+// against the limits the readers enforce while parsing, and returns the
+// rejection reason of the first violation, or "". The line limit is left to
+// the caller, which knows the event's encoded form.
+func CheckLimits(e *Event) string {
+	if len(e.Fields) > MaxFields {
+		return fmt.Sprintf("more than %d fields", MaxFields)
+	}
+	if r := checkString(e.Type, "type name"); r != "" {
+		return r
+	}
+	for i := range e.Fields {
+		f := &e.Fields[i]
+		if r := checkString(f.Name, "name"); r != "" {
+			return r
+		}
+		for j := range i {
+			if e.Fields[j].Name == f.Name {
+				return fmt.Sprintf("duplicate field %q", truncate(f.Name))
+			}
+		}
+		if r := checkValue(f.Value, 1); r != "" {
+			return r
+		}
+	}
+	return ""
+}
+
+func checkString(s, what string) string {
+	if len(s) > MaxStringBytes {
+		return fmt.Sprintf("%s longer than %d bytes", what, MaxStringBytes)
+	}
+	if !utf8.ValidString(s) {
+		return "invalid UTF-8"
+	}
+	return ""
+}
+
+func checkValue(v Value, depth int) string {
+	if depth > MaxDepth {
+		return fmt.Sprintf("nesting deeper than %d", MaxDepth)
+	}
+	switch v.Kind() {
+	case KindString:
+		return checkString(v.AsString(), "string")
+	case KindArray:
+		if v.Len() > MaxArrayLen {
+			return fmt.Sprintf("array with more than %d elements", MaxArrayLen)
+		}
+	case KindMap:
+		for _, k := range v.Keys() {
+			if r := checkString(k, "key"); r != "" {
+				return r
+			}
+		}
+	default:
+		return ""
+	}
+	for _, e := range v.Elems() {
+		if r := checkValue(e, depth+1); r != "" {
+			return r
+		}
+	}
+	return ""
+}
 
 // ErrMalformed marks the fatal error a reader returns for a malformed line.
 // Its message is exactly "<file>:<line>: error: <message>" (VPL.md §6.1).

@@ -341,3 +341,36 @@ func readTestdata(t testing.TB, name string) []byte {
 	}
 	return data
 }
+
+func TestCheckLimits(t *testing.T) {
+	nested := Null
+	for range MaxDepth {
+		nested = Array([]Value{nested})
+	}
+	many := make([]Field, MaxFields+1)
+	for i := range many {
+		many[i] = Field{Name: fmt.Sprint("f", i), Value: Int(1)}
+	}
+	tests := []struct {
+		e    Event
+		want string
+	}{
+		{ev("T", 0, "a", Int(1), "b", String("x")), ""},
+		{Event{Type: "T", Fields: many[:MaxFields]}, ""},
+		{Event{Type: "T", Fields: many}, "more than 1024 fields"},
+		{ev("T", 0, "a", Int(1), "a", Int(2)), `duplicate field "a"`},
+		{ev("T", 0, "a", nested), "nesting deeper than 32"},
+		{ev("T", 0, "a", Array([]Value{Int(1)}), "b", nested.Elems()[0]), ""},
+		{ev("T", 0, "a", Array(make([]Value, MaxArrayLen+1))), "array with more than 10000 elements"},
+		{ev("T", 0, "a", String(strings.Repeat("x", MaxStringBytes+1))), "string longer than 262144 bytes"},
+		{ev("T", 0, strings.Repeat("n", MaxStringBytes+1), Null), "name longer than 262144 bytes"},
+		{ev(strings.Repeat("T", MaxStringBytes+1), 0), "type name longer than 262144 bytes"},
+		{ev("T", 0, "m", Map([]string{"\xff"}, []Value{Null})), "invalid UTF-8"},
+		{ev("T", 0, "m", Map([]string{"k"}, []Value{String("\xff")})), "invalid UTF-8"},
+	}
+	for i, tt := range tests {
+		if got := CheckLimits(&tt.e); got != tt.want {
+			t.Errorf("%d: %q, want %q", i, got, tt.want)
+		}
+	}
+}
