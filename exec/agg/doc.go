@@ -8,6 +8,16 @@
 // of an argument Column into groups; UpdateOne is the same for a batch whose
 // rows all go to one group, which is common (one key per batch, or no
 // partitioning) and lets the fold keep its running value in a register.
+// Update notices that case by itself (a scan that stops at the first
+// differing id), so calling UpdateOne only saves that scan.
+//
+// Alias aggregates of patterns (§4.5.8) use the same accumulators, one
+// group per match: count(a) is CountStar over the events bound to a.
+//
+// There is deliberately no Merge: the float sums of sum, avg, stddev and
+// ema are defined in event order (§11.5), and adding partial float sums
+// rounds differently, so a sliding window must fold each event into every
+// window that contains it.
 //
 // # Exactness
 //
@@ -38,6 +48,8 @@
 //     keep the earliest value, so max(1, 1.0) is 1 and its kind is int.
 //   - count_distinct keys compare as == (event.Equal): 1 and 1.0 are one
 //     key, -0.0 and 0 too, [1] and [1.0] too, maps regardless of key order.
+//     Its sets grow with the number of distinct keys; no limit applies
+//     (§4.7 names none), so the window bounds them.
 //   - ema(x, n): e := x for the first non-null number, then
 //     e := α·x + (1−α)·e with α = 2/(n+1), both products rounded before the
 //     add. A period below 1 (which the planner rejects) makes every result
