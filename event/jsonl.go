@@ -101,10 +101,9 @@ func (p *parser) jsonEvent(wantTime bool) (typ string, ts int64, hasTS, ok bool)
 	}
 	p.i++
 	var (
-		seen             int
-		evType, stream   string
-		envTS, outTS     int64
-		hasEnvTS, hasOut bool
+		seen           int
+		evType, stream string
+		envTS, outTS   Value // read once the shape is known
 	)
 	p.jsonSpace()
 	if p.peek() == '}' {
@@ -183,21 +182,12 @@ func (p *parser) jsonEvent(wantTime bool) (typ string, ts int64, hasTS, ok bool)
 				if key == "ts" {
 					bit = memTS
 				}
-				var v Value
-				if !p.jsonValue(1, &v) {
-					return "", 0, false, false
-				}
-				if !wantTime || v.IsNull() {
-					break
-				}
-				t, reason := envelopeTime(v)
-				if reason != "" {
-					return "", 0, false, p.limit(key + ": " + reason)
-				}
+				dst := &envTS
 				if key == "ts" {
-					outTS, hasOut = t, true
-				} else {
-					envTS, hasEnvTS = t, true
+					dst = &outTS
+				}
+				if !p.jsonValue(1, dst) {
+					return "", 0, false, false
 				}
 			default:
 				var v Value
@@ -222,15 +212,25 @@ func (p *parser) jsonEvent(wantTime bool) (typ string, ts int64, hasTS, ok bool)
 		}
 	}
 	p.jsonSpace()
+	tv, tkey := envTS, "timestamp"
 	switch {
 	case evType != "":
-		return evType, envTS, hasEnvTS, true
+		typ = evType
 	case stream != "":
+		typ, tv, tkey = stream, outTS, "ts"
 		p.fields, p.alt = p.alt, p.fields
-		return stream, outTS, hasOut, true
+	default:
+		p.hint = hint
+		return "", 0, false, p.syntax("missing event_type")
 	}
-	p.hint = hint
-	return "", 0, false, p.syntax("missing event_type")
+	if !wantTime || tv.IsNull() {
+		return typ, 0, false, true
+	}
+	t, reason := envelopeTime(tv)
+	if reason != "" {
+		return "", 0, false, p.limit(tkey + ": " + reason)
+	}
+	return typ, t, true, true
 }
 
 // envelopeTime reads an envelope time: an RFC 3339 string or integer ms.

@@ -26,6 +26,8 @@ func TestJSONLLines(t *testing.T) {
 		{`{"stream":"Hot","ts":"1970-01-01T00:00:02Z","fields":{"sensor":"s2","temp":31}}`, `1970-01-01T00:00:02Z Hot {sensor: "s2", temp: 31}`},
 		{`{"stream":"Hot","fields":{"a":1},"data":{"b":2}}`, `1970-01-01T00:00:00Z Hot {a: 1}`},
 		{`{"event_type":"E","stream":"S","data":{"a":1},"fields":{"b":2},"timestamp":1000,"ts":"1970-01-01T00:00:09Z"}`, `1970-01-01T00:00:01Z E {a: 1}`},
+		{`{"event_type":"E","ts":"not used by the envelope","timestamp":2000}`, `1970-01-01T00:00:02Z E {}`},
+		{`{"stream":"S","timestamp":"not used by the output shape","ts":"1970-01-01T00:00:03Z"}`, `1970-01-01T00:00:03Z S {}`},
 		// numbers: int when no fraction or exponent and in range
 		{`{"event_type":"N","data":{"a":1,"b":1.0,"c":1e2,"d":-0,"e":-0.0,"f":1.5E+3,"g":9223372036854775807,"h":9223372036854775808,"i":0.1}}`, `1970-01-01T00:00:00Z N {a: 1, b: 1.0, c: 100.0, d: 0, e: -0.0, f: 1500.0, g: 9223372036854775807, h: 9223372036854776000.0, i: 0.1}`},
 		// objects keep key order, nested values of every kind
