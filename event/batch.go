@@ -67,8 +67,13 @@ type Batch struct {
 	Lines []int
 }
 
-// Len returns the number of events in b.
-func (b Batch) Len() int { return int(b.Rec.NumRows()) }
+// Len returns the number of events in b (0 for the zero Batch).
+func (b Batch) Len() int {
+	if b.Rec == nil {
+		return 0
+	}
+	return int(b.Rec.NumRows())
+}
 
 // kindAny is the internal kind of an any-column; it is never the kind of a
 // Value.

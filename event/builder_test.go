@@ -208,6 +208,9 @@ func TestBatchAccessorsOutOfRange(t *testing.T) {
 	if zero.TS(0) != 0 || !zero.Value(0, 0).IsNull() || zero.FieldNames() != nil || zero.Event(0).Fields != nil {
 		t.Error("zero batch accessors")
 	}
+	if zero.Len() != 0 || string(AppendRow(nil, zero, 0, FormatText)) != "" {
+		t.Error("zero batch length or row")
+	}
 	if got := string(AppendBatch(nil, zero, FormatJSON)); got != "" {
 		t.Errorf("zero batch wrote %q", got)
 	}
