@@ -188,18 +188,22 @@ func fieldValue(c *chunk, name string, r int) event.Value {
 // limitOp is .limit(n) and .first(): the first n events per partition.
 type limitOp struct {
 	n      int64
-	part   keyer
-	counts valueMap[int64]
+	keys   *keyIndex
+	counts []int64 // per key id
+	kbuf   []int32
 	buf    []int32
 }
 
 func (o *limitOp) run(c *chunk) *chunk {
 	o.buf = o.buf[:0]
-	for _, r := range c.sel {
-		k := o.part.key(c, int(r))
-		n := o.counts.get(k)
-		if n < o.n {
-			o.counts.put(k, n+1)
+	o.kbuf = o.keys.ids(c, c.sel, o.kbuf[:0])
+	for len(o.counts) < o.keys.Len() {
+		o.counts = append(o.counts, 0)
+	}
+	for i, r := range c.sel {
+		k := o.kbuf[i]
+		if o.counts[k] < o.n {
+			o.counts[k]++
 			o.buf = append(o.buf, r)
 		}
 	}
@@ -368,10 +372,6 @@ func (m *valueMap[V]) lookup(k event.Value) (V, bool) {
 	return zero, false
 }
 
-func (m *valueMap[V]) get(k event.Value) V {
-	v, _ := m.lookup(k)
-	return v
-}
 
 func (m *valueMap[V]) put(k event.Value, v V) {
 	if m.m == nil {

@@ -278,7 +278,7 @@ func (rt *Runtime) compileStream(si int, s *planner.Stream) (*streamExec, error)
 			}
 			se.ops = append(se.ops, lo)
 		case *planner.Limit:
-			se.ops = append(se.ops, &limitOp{n: op.N, part: part})
+			se.ops = append(se.ops, &limitOp{n: op.N, keys: newKeyIndex(s.PartitionBy)})
 		case *planner.Distinct:
 			do := &distinctOp{rt: rt, stream: s.Name, part: part, max: rt.opts.Limits.MaxDistinctKeys, lru: list.New()}
 			if op.Key != nil {
