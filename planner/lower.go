@@ -201,6 +201,26 @@ func (l *lowerer) lowerStream(s *vpl.StreamDecl, index int) (*Stream, error) {
 			}
 			st.Inputs = append(st.Inputs, in)
 		}
+	case *vpl.TimerSource:
+		t := &Timer{}
+		for i, a := range src.Args {
+			d, err := l.constDuration(a.Value, sc)
+			if err != nil {
+				return nil, err
+			}
+			switch {
+			case a.Name == "initial_delay" || a.Name == "" && i == 1:
+				t.Delay = d
+			case a.Name == "every" || a.Name == "" && i == 0:
+				t.Every = d
+			default:
+				return nil, l.errorf(a.Pos, "unknown timer parameter %s", a.Name)
+			}
+		}
+		if t.Every <= 0 {
+			return nil, l.errorf(src.Pos, "timer(every) needs a positive duration")
+		}
+		st.Timer = t
 	default:
 		return nil, l.errorf(s.Source.Position(), "this stream source is not supported yet")
 	}

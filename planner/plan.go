@@ -42,6 +42,15 @@ type Stream struct {
 	OutOfOrder int64
 	// AllowedLateness keeps time windows open after they fired (ns).
 	AllowedLateness int64
+	// Timer, when set, makes the stream's source a timer: it has no
+	// inputs and its events are ticks (VPL.md §4.1).
+	Timer *Timer
+}
+
+// Timer ticks at t0 + Delay + k·Every, t0 being the first input event's
+// ts; a tick is an event with one field, tick: k.
+type Timer struct {
+	Every, Delay int64
 }
 
 // Op is a logical operator of a stream.
