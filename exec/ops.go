@@ -372,7 +372,6 @@ func (m *valueMap[V]) lookup(k event.Value) (V, bool) {
 	return zero, false
 }
 
-
 func (m *valueMap[V]) put(k event.Value, v V) {
 	if m.m == nil {
 		m.m = map[uint64][]valueEntry[V]{}

@@ -68,6 +68,7 @@ type Runtime struct {
 	dacc      []int64 // per stream: watermark allowance accumulated upstream
 	timed     []timedRef
 	finished  bool
+	started   bool // the first event was seen
 	late      int64
 	prefixBuf []int64
 	segBuf    []int32
@@ -91,6 +92,8 @@ type streamExec struct {
 	// index timedAt.
 	timed   timedOp
 	timedAt int
+	// timer is the stream's timer source, if it has one.
+	timer *timerOp
 	// emitAfterProcess: an .emit renames the events .process built.
 	emitAfterProcess bool
 }
@@ -250,6 +253,10 @@ func (rt *Runtime) compileStream(si int, s *planner.Stream) (*streamExec, error)
 			se.entry[name] = rt.compilePred(e)
 		}
 	}
+	if s.Timer != nil {
+		to := &timerOp{rt: rt, stream: s.Name, t: s.Timer}
+		se.timed, se.timedAt, se.timer = to, -1, to
+	}
 	part := keyer{fields: s.PartitionBy}
 	for i, op := range s.Ops {
 		switch op := op.(type) {
@@ -338,6 +345,15 @@ func (rt *Runtime) Process(b event.Batch, base int64) error {
 	}
 	rt.prefixBuf = c.prefix
 	rt.events = base + int64(c.n)
+	if !rt.started {
+		// Timers count from the first input event (VPL.md §4.1).
+		rt.started = true
+		for _, se := range rt.streams {
+			if se.timer != nil {
+				se.timer.start(c.ts[0])
+			}
+		}
+	}
 	if rt.rowAtATime {
 		for i := int32(0); i < int32(c.n); i++ {
 			if err := rt.processRows(c, i, i+1); err != nil {

@@ -169,16 +169,10 @@ func (rt *Runtime) Snapshot() []byte {
 	w.int(rt.events)
 	w.int(rt.late)
 	w.bool(rt.finished)
+	w.bool(rt.started)
 	w.values(rt.globals)
 	for _, se := range rt.streams {
-		var ops []stateful
-		for i, op := range se.ops {
-			if s, ok := op.(stateful); ok {
-				ops = append(ops, s)
-			} else if s, ok := se.multi[i].(stateful); ok {
-				ops = append(ops, s)
-			}
-		}
+		ops := se.statefulOps()
 		w.uint(uint64(len(ops)))
 		for _, s := range ops {
 			s.snapshot(w)
@@ -201,20 +195,14 @@ func (rt *Runtime) Restore(data []byte) error {
 	rt.events = r.int()
 	rt.late = r.int()
 	rt.finished = r.bool()
+	rt.started = r.bool()
 	globals := r.values()
 	if r.err == nil && len(globals) != len(rt.globals) {
 		return errors.Wrapf(ErrBadSnapshot, "%d globals, the plan has %d", len(globals), len(rt.globals))
 	}
 	copy(rt.globals, globals)
 	for _, se := range rt.streams {
-		var ops []stateful
-		for i, op := range se.ops {
-			if s, ok := op.(stateful); ok {
-				ops = append(ops, s)
-			} else if s, ok := se.multi[i].(stateful); ok {
-				ops = append(ops, s)
-			}
-		}
+		ops := se.statefulOps()
 		if n := r.uint(); r.err == nil && n != uint64(len(ops)) {
 			return errors.Wrapf(ErrBadSnapshot, "stream %s: %d operators with state, the plan has %d", se.plan.Name, n, len(ops))
 		}
@@ -234,6 +222,22 @@ func (rt *Runtime) Restore(data []byte) error {
 		return errors.Wrapf(ErrBadSnapshot, "%d bytes left over", len(r.b))
 	}
 	return nil
+}
+
+// statefulOps lists a stream's operators that hold state, source first.
+func (se *streamExec) statefulOps() []stateful {
+	var ops []stateful
+	if se.timer != nil {
+		ops = append(ops, se.timer)
+	}
+	for i, op := range se.ops {
+		if s, ok := op.(stateful); ok {
+			ops = append(ops, s)
+		} else if s, ok := se.multi[i].(stateful); ok {
+			ops = append(ops, s)
+		}
+	}
+	return ops
 }
 
 // --- key index ---

@@ -42,6 +42,8 @@ func runCLI(t *testing.T, args ...string) (stdout, stderr string, code int) {
 
 func TestSpecExamples(t *testing.T) {
 	dirs, err := filepath.Glob("testdata/spec/E*")
+	more, _ := filepath.Glob("testdata/features/*")
+	dirs = append(dirs, more...)
 	if err != nil || len(dirs) == 0 {
 		t.Fatalf("no spec examples: %v", err)
 	}
