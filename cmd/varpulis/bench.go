@@ -22,7 +22,7 @@ func newBenchCmd() *cobra.Command {
 		Use:   "gen WORKLOAD",
 		Short: "Write the deterministic input of a benchmark workload to stdout",
 		Long: "gen writes the input of a workload of BENCHMARKS.md. The same workload, --events and --seed\n" +
-			"always give the same bytes. Workloads: W1.",
+			"always give the same bytes. Workloads: W1, W2.",
 		Example: "  varpulis bench gen W1 --events 1000000 --seed 7 > w1.evt",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -32,8 +32,13 @@ func newBenchCmd() *cobra.Command {
 			switch strings.ToUpper(args[0]) {
 			case "W1":
 				return workload.WriteW1(cmd.OutOrStdout(), n, seed, format)
+			case "W2":
+				if format != "evt" {
+					return &exitError{code: 2, msg: "error: W2 is written as .evt only"}
+				}
+				return workload.WriteW2(cmd.OutOrStdout(), n, seed)
 			}
-			return &exitError{code: 2, msg: fmt.Sprintf("error: unknown workload %q (available: W1)", args[0])}
+			return &exitError{code: 2, msg: fmt.Sprintf("error: unknown workload %q (available: W1, W2)", args[0])}
 		},
 	}
 	gen.Flags().IntVar(&n, "events", 1_000_000, "number of events")

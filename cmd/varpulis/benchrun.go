@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/varpulis/varpulis-go/event"
 	"github.com/varpulis/varpulis-go/workload"
 )
 
@@ -29,9 +30,13 @@ type benchRow struct {
 
 func (r benchRow) markdown() string {
 	rate := float64(r.events) / r.elapsed.Seconds()
-	return fmt.Sprintf("| %s | %s | %d | %d | %s | %.2f | %.4f | %s |",
+	allocs := "-" // not measured across a process boundary
+	if r.allocsPerEvent >= 0 {
+		allocs = fmt.Sprintf("%.4f", r.allocsPerEvent)
+	}
+	return fmt.Sprintf("| %s | %s | %d | %d | %s | %.2f | %s | %s |",
 		r.workload+" ("+r.semantics+")", r.level, r.events, r.outputs, humanRate(rate),
-		float64(r.elapsed.Nanoseconds())/float64(r.events), r.allocsPerEvent, humanBytes(r.peakRSSBytes))
+		float64(r.elapsed.Nanoseconds())/float64(r.events), allocs, humanBytes(r.peakRSSBytes))
 }
 
 func humanRate(r float64) string {
@@ -71,15 +76,18 @@ func newBenchRunCmd() *cobra.Command {
 			progress := cmd.ErrOrStderr()
 			fmt.Fprintln(out, "| workload | level | events | outputs | events/s | ns/event | allocs/event | peak RSS |")
 			fmt.Fprintln(out, "|---|---|---|---|---|---|---|---|")
-			if only == "" || strings.EqualFold(only, "W1") {
-				fmt.Fprintln(progress, "bench: W1 core")
-				row, err := benchCoreW1(events, seed, runs)
+			for _, wl := range benchWorkloads {
+				if only != "" && !strings.EqualFold(only, wl.name) {
+					continue
+				}
+				fmt.Fprintf(progress, "bench: %s core\n", wl.name)
+				row, err := benchCore(wl, events, seed, runs)
 				if err != nil {
 					return err
 				}
 				fmt.Fprintln(out, row.markdown())
-				fmt.Fprintln(progress, "bench: W1 e2e")
-				row, err = benchE2E("W1", workload.W1Program, events, seed, runs)
+				fmt.Fprintf(progress, "bench: %s e2e\n", wl.name)
+				row, err = benchE2E(wl, events, seed, runs)
 				if err != nil {
 					return err
 				}
@@ -100,13 +108,27 @@ func median(rows []benchRow) benchRow {
 	return rows[len(rows)/2]
 }
 
-func benchCoreW1(n int, seed uint64, runs int) (benchRow, error) {
+// benchWorkload is one workload of BENCHMARKS.md as `bench run` measures it.
+type benchWorkload struct {
+	name, program, semantics string
+	batches                  func(n int, seed uint64) []event.Batch
+	write                    func(w io.Writer, n int, seed uint64) error
+}
+
+var benchWorkloads = []benchWorkload{
+	{"W1", workload.W1Program, "where price > 50 and > 99, emit 2 fields", workload.W1Batches,
+		func(w io.Writer, n int, seed uint64) error { return workload.WriteW1(w, n, seed, "evt") }},
+	{"W2a", workload.W2aProgram, "count window 100 per symbol, vwap", workload.W2Batches, workload.WriteW2},
+	{"W2b", workload.W2bProgram, "1 min sliding 1 s per symbol, avg", workload.W2Batches, workload.WriteW2},
+}
+
+func benchCore(wl benchWorkload, n int, seed uint64, runs int) (benchRow, error) {
 	prev := runtime.GOMAXPROCS(1)
 	defer runtime.GOMAXPROCS(prev)
-	batches := workload.W1Batches(n, seed)
+	batches := wl.batches(n, seed)
 	var rows []benchRow
 	for i := 0; i <= runs; i++ {
-		plan, err := workload.Plan(workload.W1Program)
+		plan, err := workload.Plan(wl.program)
 		if err != nil {
 			return benchRow{}, err
 		}
@@ -117,23 +139,23 @@ func benchCoreW1(n int, seed uint64, runs int) (benchRow, error) {
 		if i == 0 {
 			continue // warm-up
 		}
-		rows = append(rows, benchRow{workload: "W1", level: "core", events: r.Events, outputs: r.Outputs,
+		rows = append(rows, benchRow{workload: wl.name, level: "core", events: r.Events, outputs: r.Outputs,
 			elapsed: r.Elapsed, allocsPerEvent: float64(r.Allocs) / float64(r.Events), peakRSSBytes: selfMaxRSS(),
-			semantics: "where price > 50 and > 99, emit 2 fields"})
+			semantics: wl.semantics})
 	}
 	return median(rows), nil
 }
 
 // benchE2E generates the workload's input file and times `varpulis
 // simulate` on it in a child process.
-func benchE2E(name, program string, n int, seed uint64, runs int) (benchRow, error) {
+func benchE2E(wl benchWorkload, n int, seed uint64, runs int) (benchRow, error) {
 	dir, err := os.MkdirTemp("", "varpulis-bench-")
 	if err != nil {
 		return benchRow{}, err
 	}
 	defer os.RemoveAll(dir)
 	prog := filepath.Join(dir, "program.vpl")
-	if err := os.WriteFile(prog, []byte(program), 0o644); err != nil {
+	if err := os.WriteFile(prog, []byte(wl.program), 0o644); err != nil {
 		return benchRow{}, err
 	}
 	input := filepath.Join(dir, "input.evt")
@@ -141,7 +163,7 @@ func benchE2E(name, program string, n int, seed uint64, runs int) (benchRow, err
 	if err != nil {
 		return benchRow{}, err
 	}
-	if err := workload.WriteW1(f, n, seed, "evt"); err != nil {
+	if err := wl.write(f, n, seed); err != nil {
 		f.Close()
 		return benchRow{}, err
 	}
@@ -170,8 +192,8 @@ func benchE2E(name, program string, n int, seed uint64, runs int) (benchRow, err
 		if ru, ok := c.ProcessState.SysUsage().(*syscall.Rusage); ok {
 			rss = ru.Maxrss * 1024
 		}
-		rows = append(rows, benchRow{workload: name, level: "e2e", events: int64(n), outputs: outputs,
-			elapsed: el, allocsPerEvent: -1, peakRSSBytes: rss, semantics: "same query, .evt in, JSON out discarded"})
+		rows = append(rows, benchRow{workload: wl.name, level: "e2e", events: int64(n), outputs: outputs,
+			elapsed: el, allocsPerEvent: -1, peakRSSBytes: rss, semantics: wl.semantics + "; .evt in, JSON out discarded"})
 	}
 	return median(rows), nil
 }
