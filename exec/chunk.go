@@ -127,6 +127,69 @@ type chunk struct {
 	// up maps domain rows to the rows of the stream's input chunk when an
 	// operator (.process) made a new domain; nil: the same rows.
 	up *upMap
+	// aliases hold the events bound to join members (and pattern steps)
+	// per domain row. Operators that keep the domain carry them along;
+	// they end at the stream's boundary.
+	aliases []*aliasVec
+}
+
+// aliasVec holds the events bound to one alias, per domain row. An alias
+// bound to one event per row (a join member, an ordinary pattern step)
+// uses one, where a zero Event (empty Type) is unbound; an alias that
+// collects several (a Kleene step) uses many, in binding order.
+type aliasVec struct {
+	name string
+	one  []event.Event
+	many [][]event.Event
+}
+
+// bound returns the events bound at row r, in binding order.
+func (a *aliasVec) bound(r int) []event.Event {
+	if a.many != nil {
+		return a.many[r]
+	}
+	if a.one[r].Type == "" {
+		return nil
+	}
+	return a.one[r : r+1]
+}
+
+// last returns the last event bound at row r, or nil when unbound: what
+// alias.f and the alias as a value read (VPL.md §4.5.8).
+func (a *aliasVec) last(r int) *event.Event {
+	evs := a.bound(r)
+	if len(evs) == 0 {
+		return nil
+	}
+	return &evs[len(evs)-1]
+}
+
+// gather returns the bindings of rows in a new domain whose row i is row
+// rows[i] of this one.
+func (a *aliasVec) gather(rows []int32) *aliasVec {
+	out := &aliasVec{name: a.name}
+	if a.many != nil {
+		out.many = make([][]event.Event, len(rows))
+		for i, r := range rows {
+			out.many[i] = a.many[r]
+		}
+		return out
+	}
+	out.one = make([]event.Event, len(rows))
+	for i, r := range rows {
+		out.one[i] = a.one[r]
+	}
+	return out
+}
+
+// alias returns the bindings of the named alias, or nil.
+func (c *chunk) alias(name string) *aliasVec {
+	for _, a := range c.aliases {
+		if a.name == name {
+			return a
+		}
+	}
+	return nil
 }
 
 // upMap maps rows of a chunk made inside a stream to the stream's input.

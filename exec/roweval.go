@@ -125,6 +125,22 @@ func evalRow(e planner.Expr, env *rowEnv) event.Value {
 			return env.aggVals[e.Slot]
 		}
 		return event.Null
+	case *planner.AliasField:
+		if ev := env.bound(e.Alias); ev != nil {
+			v, _ := ev.Get(e.Field)
+			return v
+		}
+		return event.Null
+	case *planner.AliasEvent:
+		if ev := env.bound(e.Alias); ev != nil {
+			return eventMap(ev)
+		}
+		return event.Null
+	case *planner.AliasTime:
+		if ev := env.bound(e.Alias); ev != nil {
+			return event.Timestamp(ev.TS)
+		}
+		return event.Null
 	case *planner.EventTypeOf:
 		if env.view == nil {
 			return event.Null
@@ -137,6 +153,29 @@ func evalRow(e planner.Expr, env *rowEnv) event.Value {
 		return event.Timestamp(env.view.ts(env.row))
 	}
 	return event.Null
+}
+
+// bound returns the last event bound to alias at the current row, or nil
+// (function bodies see no aliases).
+func (env *rowEnv) bound(alias string) *event.Event {
+	if env.view == nil {
+		return nil
+	}
+	a := env.view.c.alias(alias)
+	if a == nil {
+		return nil
+	}
+	return a.last(env.row)
+}
+
+// eventMap returns an event's fields as a map value.
+func eventMap(ev *event.Event) event.Value {
+	keys := make([]string, len(ev.Fields))
+	vals := make([]event.Value, len(ev.Fields))
+	for i, f := range ev.Fields {
+		keys[i], vals[i] = f.Name, f.Value
+	}
+	return event.Map(keys, vals)
 }
 
 // buildMap builds a map literal; a repeated key keeps its first position

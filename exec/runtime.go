@@ -263,6 +263,11 @@ func (rt *Runtime) compileStream(si int, s *planner.Stream) (*streamExec, error)
 		case *planner.Filter:
 			se.ops = append(se.ops, &filterOp{p: rt.compilePred(op.Pred)})
 		case *planner.Project:
+			if op.Union != nil {
+				se.multi[i] = &unionOp{aliases: op.Union}
+				se.ops = append(se.ops, nil)
+				continue
+			}
 			po := &projectOp{keepAll: op.KeepAll}
 			for _, it := range op.Items {
 				po.names = append(po.names, it.Name)
@@ -727,7 +732,7 @@ func (rt *Runtime) runPipeline(si int, se *streamExec, in *chunk, from int) []*c
 			}
 			o.prov = p
 		}
-		o.up = nil
+		o.up, o.aliases = nil, nil // aliases end at the stream's boundary
 		cur[j] = &o
 	}
 	return cur

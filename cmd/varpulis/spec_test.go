@@ -14,7 +14,7 @@ import (
 var specPending = map[string]string{
 
 	"E8": "patterns", "E9": "patterns", "E10": "patterns", "E11": "patterns", "E12": "patterns",
-	"E13": "patterns", "E14": "patterns", "E15": "patterns", "E17": "joins",
+	"E13": "patterns", "E14": "patterns", "E15": "patterns",
 	"E20": "trend aggregation",
 }
 
