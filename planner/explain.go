@@ -108,6 +108,36 @@ func explainStream(s *Stream) *ExplainNode {
 			}
 		case *Aggregate:
 			explainAgg(n, op)
+		case *Pattern:
+			n.Args["policy"] = op.Policy
+			n.Args["input_order"] = "arrival"
+			if op.Within > 0 {
+				n.Args["within"] = strconv.FormatInt(op.Within, 10)
+			}
+			for i, st := range op.Steps {
+				v := st.Type + " as " + st.Alias
+				if st.Kleene {
+					v = "all " + v
+				}
+				if st.Pred != nil {
+					v += " where " + st.Pred.String()
+				}
+				if st.SelfPred != nil {
+					v += " with previous " + st.SelfPred.String()
+				}
+				n.Args[fmt.Sprintf("step%d", i+1)] = v
+			}
+			for i, no := range op.Nots {
+				v := no.Type
+				if no.Pred != nil {
+					v += " where " + no.Pred.String()
+				}
+				v += fmt.Sprintf(" while %d..%d bound", no.After, no.Before-1)
+				if no.Trailing {
+					v += " (trailing)"
+				}
+				n.Args[fmt.Sprintf("not%d", i+1)] = v
+			}
 		}
 		if len(n.Args) == 0 {
 			n.Args = nil

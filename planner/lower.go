@@ -45,6 +45,7 @@ type lowerer struct {
 	fnDecls  map[string]*vpl.FnDecl
 	contexts map[string]bool
 	events   map[string]*vpl.EventDecl
+	patterns map[string]*vpl.PatternDecl
 }
 
 // scope resolves names inside an expression.
@@ -87,6 +88,7 @@ func (l *lowerer) errorf(pos vpl.Pos, format string, args ...any) error {
 
 func (l *lowerer) lower(prog *vpl.Program) error {
 	l.events = map[string]*vpl.EventDecl{}
+	l.patterns = map[string]*vpl.PatternDecl{}
 	// Declarations first: forward references are allowed (VPL.md §11.11).
 	for _, s := range prog.Stmts {
 		switch s := s.(type) {
@@ -107,6 +109,8 @@ func (l *lowerer) lower(prog *vpl.Program) error {
 			}
 		case *vpl.ContextDecl:
 			l.contexts[s.Name] = true
+		case *vpl.PatternDecl:
+			l.patterns[s.Name] = s
 		case *vpl.ConnectorDecl:
 			l.plan.Connectors[s.Name] = s.Kind
 		}
@@ -166,6 +170,13 @@ func (l *lowerer) eventTimeField(d *vpl.EventDecl, depth int) string {
 func (l *lowerer) lowerStream(s *vpl.StreamDecl, index int) (*Stream, error) {
 	st := &Stream{Name: s.Name, Index: index, OutType: s.Name}
 	sc := &scope{}
+	if l.isPatternStream(s) {
+		rest, err := l.lowerPatternHead(st, s, sc)
+		if err != nil {
+			return nil, err
+		}
+		return st, l.lowerOps(st, rest, sc)
+	}
 	switch src := s.Source.(type) {
 	case *vpl.NameSource:
 		if src.All {
@@ -224,19 +235,24 @@ func (l *lowerer) lowerStream(s *vpl.StreamDecl, index int) (*Stream, error) {
 	default:
 		return nil, l.errorf(s.Source.Position(), "this stream source is not supported yet")
 	}
-	for _, op := range s.Ops {
+	return st, l.lowerOps(st, s.Ops, sc)
+}
+
+// lowerOps lowers a stream's operators after its source (and matcher).
+func (l *lowerer) lowerOps(st *Stream, ops []vpl.Op, sc *scope) error {
+	for _, op := range ops {
 		switch op := op.(type) {
 		case *vpl.StepOp:
-			return nil, l.errorf(op.Pos, "pattern streams are not supported yet")
+			return l.errorf(op.Pos, "a -> step must belong to the matcher at the head of the stream")
 		case *vpl.NotOp:
-			return nil, l.errorf(op.Pos, "pattern streams are not supported yet")
+			return l.errorf(op.Pos, ".not() must belong to the matcher at the head of the stream")
 		case *vpl.CallOp:
 			if sc.aliases != nil && (op.Name == "on" || op.Name == "window") {
 				continue // the join's keys and horizon, taken by lowerJoin
 			}
 			lowered, err := l.lowerCallOp(st, op, sc)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			switch lowered.(type) {
 			case *Project, *Process, *Aggregate:
@@ -247,7 +263,7 @@ func (l *lowerer) lowerStream(s *vpl.StreamDecl, index int) (*Stream, error) {
 			}
 		}
 	}
-	return st, nil
+	return nil
 }
 
 func (l *lowerer) lowerCallOp(st *Stream, op *vpl.CallOp, sc *scope) (Op, error) {
@@ -715,6 +731,9 @@ func (l *lowerer) lowerCall(e *vpl.CallExpr, sc *scope) (Expr, error) {
 	}
 	if fn, ok := l.funcs[id.Name]; ok {
 		return &UserCall{Fn: fn, Args: args}, nil
+	}
+	if agg := l.aliasAggregate(id.Name, e.Args, sc); agg != nil {
+		return agg, nil
 	}
 	switch id.Name {
 	case "event_type":
