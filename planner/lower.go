@@ -62,6 +62,8 @@ type scope struct {
 	// aliases in scope (join members; pattern steps), by the name written:
 	// an identifier or X.f naming one reads the bound event (VPL.md §5).
 	aliases map[string]aliasRef
+	// join: a join stream, whose .on and .window lowerJoin takes.
+	join bool
 	// union lists, in a join stream until an operator reshapes the record,
 	// the member aliases whose fields .emit() writes (VPL.md §11.8).
 	union []string
@@ -247,7 +249,7 @@ func (l *lowerer) lowerOps(st *Stream, ops []vpl.Op, sc *scope) error {
 		case *vpl.NotOp:
 			return l.errorf(op.Pos, ".not() must belong to the matcher at the head of the stream")
 		case *vpl.CallOp:
-			if sc.aliases != nil && (op.Name == "on" || op.Name == "window") {
+			if sc.join && (op.Name == "on" || op.Name == "window") {
 				continue // the join's keys and horizon, taken by lowerJoin
 			}
 			lowered, err := l.lowerCallOp(st, op, sc)

@@ -14,6 +14,7 @@ func (l *lowerer) lowerJoin(s *vpl.StreamDecl, src *vpl.JoinSource, sc *scope) (
 	if len(src.Members) == 0 {
 		return nil, l.errorf(src.Pos, "a join needs members: join(A, B).on(A.key == B.key)")
 	}
+	sc.join = true
 	sc.aliases = map[string]aliasRef{}
 	member := map[string]int{} // canonical alias -> member index
 	types := map[string]int{}

@@ -143,3 +143,18 @@ func TestLowerJoinErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestOnlyJoinsTakeWindowAsHorizon: other streams with aliases in scope (a
+// pattern) keep .window as a window.
+func TestOnlyJoinsTakeWindowAsHorizon(t *testing.T) {
+	p := lowerSource(t, `stream P = A as a -> B as b .window(1m).emit()`)
+	found := false
+	for _, op := range p.Streams[0].Ops {
+		if _, ok := op.(*Window); ok {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("a pattern stream's .window was dropped: %s", ExplainText(p))
+	}
+}
