@@ -363,3 +363,21 @@ func (c *chunk) maxTsAt(r int32) int64 {
 		c = p.parent
 	}
 }
+
+// position returns the input position of the event that row r descends
+// from (for a watermark release, the phase's position).
+func (c *chunk) position(r int32) int64 {
+	for {
+		p := c.prov
+		if p.parent == nil {
+			if p.fired {
+				return p.base
+			}
+			return p.base + int64(r)
+		}
+		if p.prow != nil {
+			r = p.prow[r]
+		}
+		c = p.parent
+	}
+}

@@ -30,6 +30,9 @@ type rowEnv struct {
 	abandon bool
 	// aggVals holds the results of a released group's aggregate calls.
 	aggVals []event.Value
+	// runBinds, when set, binds aliases to a pattern run's events instead
+	// of the chunk's alias columns.
+	runBinds map[string][]event.Event
 }
 
 // evalRow evaluates e for one row. It never fails: errors are null
@@ -136,6 +139,8 @@ func evalRow(e planner.Expr, env *rowEnv) event.Value {
 			return eventMap(ev)
 		}
 		return event.Null
+	case *planner.AliasAgg:
+		return aliasAgg(e, env.boundAll(e.Alias))
 	case *planner.AliasTime:
 		if ev := env.bound(e.Alias); ev != nil {
 			return event.Timestamp(ev.TS)
@@ -158,6 +163,18 @@ func evalRow(e planner.Expr, env *rowEnv) event.Value {
 // bound returns the last event bound to alias at the current row, or nil
 // (function bodies see no aliases).
 func (env *rowEnv) bound(alias string) *event.Event {
+	evs := env.boundAll(alias)
+	if len(evs) == 0 {
+		return nil
+	}
+	return &evs[len(evs)-1]
+}
+
+// boundAll returns every event bound to alias, in binding order.
+func (env *rowEnv) boundAll(alias string) []event.Event {
+	if env.runBinds != nil {
+		return env.runBinds[alias]
+	}
 	if env.view == nil {
 		return nil
 	}
@@ -165,7 +182,7 @@ func (env *rowEnv) bound(alias string) *event.Event {
 	if a == nil {
 		return nil
 	}
-	return a.last(env.row)
+	return a.bound(env.row)
 }
 
 // eventMap returns an event's fields as a map value.

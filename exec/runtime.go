@@ -315,6 +315,11 @@ func (rt *Runtime) compileStream(si int, s *planner.Stream) (*streamExec, error)
 			if op.Kind.IsTime() {
 				se.timed, se.timedAt = wo, i
 			}
+		case *planner.Pattern:
+			po := newPatternOp(rt, si, s, op)
+			se.multi[i] = po
+			se.ops = append(se.ops, nil)
+			se.timed, se.timedAt = po, i
 		case *planner.Join:
 			jo := newJoinOp(rt, si, s, op)
 			se.multi[i] = jo

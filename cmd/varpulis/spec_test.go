@@ -13,8 +13,6 @@ import (
 // must give exactly its stated output.
 var specPending = map[string]string{
 
-	"E8": "patterns", "E9": "patterns", "E10": "patterns", "E11": "patterns", "E12": "patterns",
-	"E13": "patterns", "E14": "patterns", "E15": "patterns",
 	"E20": "trend aggregation",
 }
 

@@ -1,0 +1,632 @@
+package exec
+
+import (
+	"cmp"
+	"math"
+	"slices"
+
+	"github.com/varpulis/varpulis-go/event"
+	"github.com/varpulis/varpulis-go/event/scalar"
+	"github.com/varpulis/varpulis-go/exec/agg"
+	"github.com/varpulis/varpulis-go/planner"
+)
+
+// patternOp is the matcher of a pattern stream (VPL.md §4.5): per
+// partition, runs in run-start order, each binding events to steps.
+//
+// Each step's predicate is split in two: the conjuncts that mention no
+// alias depend on the candidate alone and are evaluated over the whole
+// chunk into one row list per step, so an event that matches no step of any
+// run costs a lookup, not a predicate call; the conjuncts over earlier
+// aliases are evaluated per run with the run's bindings.
+type patternOp struct {
+	rt     *Runtime
+	si     int
+	stream string
+	p      *planner.Pattern
+	keys   *keyIndex
+	parts  []*partition
+	nextID int64 // run-start counter
+	// per step: candidate-only predicate, correlated rest
+	free []predicate
+	corr []planner.Expr
+	self []planner.Expr // Kleene: conjuncts comparing with the previous element
+	// per negation
+	notFree []predicate
+	notCorr []planner.Expr
+	// absence: a trailing negation with a within
+	absence bool
+	// per chunk scratch
+	ok    [][]bool // per step, per domain row: candidate predicate holds
+	notOk [][]bool
+	kbuf  []int32
+	buf   []int32
+	// matches of the current event, before ordering
+	pending []match
+}
+
+// partition holds the runs of one key, in run-start order.
+type partition struct {
+	runs []*run
+}
+
+// run is one partial match.
+type run struct {
+	id      int64
+	start   int64           // ts of the first bound event
+	pos     int             // index of the step the run waits at or collects in
+	binds   [][]event.Event // per step, the bound events
+	at      [][]int64       // per step, their input positions
+	last    int64           // ts of the last bound event
+	waiting bool            // absence: all steps bound, waiting for the deadline
+	dead    bool
+}
+
+// match is a completed match awaiting emission.
+type match struct {
+	key   int32
+	r     *run
+	ts    int64
+	order []int64 // input positions of the bound events, for ordering
+	row   int32   // the input row that completed it (dispatch phase)
+	binds [][]event.Event
+}
+
+func newPatternOp(rt *Runtime, si int, s *planner.Stream, p *planner.Pattern) *patternOp {
+	op := &patternOp{rt: rt, si: si, stream: s.Name, p: p, keys: newKeyIndex(s.PartitionBy)}
+	for _, st := range p.Steps {
+		free, corr := splitFree(st.Pred)
+		op.free = append(op.free, compileOrNil(rt, free))
+		op.corr = append(op.corr, corr)
+		op.self = append(op.self, st.SelfPred)
+	}
+	for _, n := range p.Nots {
+		free, corr := splitFree(n.Pred)
+		op.notFree = append(op.notFree, compileOrNil(rt, free))
+		op.notCorr = append(op.notCorr, corr)
+		if n.Trailing && p.Within > 0 {
+			op.absence = true
+		}
+	}
+	return op
+}
+
+func compileOrNil(rt *Runtime, e planner.Expr) predicate {
+	if e == nil {
+		return nil
+	}
+	return rt.compilePred(e)
+}
+
+// splitFree splits a predicate into the conjuncts that read only the
+// candidate and those that read an alias.
+func splitFree(e planner.Expr) (free, corr planner.Expr) {
+	if e == nil {
+		return nil, nil
+	}
+	var conj []planner.Expr
+	var walk func(planner.Expr)
+	walk = func(x planner.Expr) {
+		if b, ok := x.(*planner.Binary); ok && b.Op == scalar.OpAnd {
+			walk(b.X)
+			walk(b.Y)
+			return
+		}
+		conj = append(conj, x)
+	}
+	walk(e)
+	for _, c := range conj {
+		aliased := false
+		planner.Walk(c, func(x planner.Expr) bool {
+			switch x.(type) {
+			case *planner.AliasField, *planner.AliasEvent, *planner.AliasTime, *planner.AliasAgg:
+				aliased = true
+			}
+			return !aliased
+		})
+		if aliased {
+			corr = andExpr(corr, c)
+		} else {
+			free = andExpr(free, c)
+		}
+	}
+	return free, corr
+}
+
+func andExpr(a, b planner.Expr) planner.Expr {
+	if a == nil {
+		return b
+	}
+	return &planner.Binary{Op: scalar.OpAnd, X: a, Y: b, K: event.KindBool}
+}
+
+// deadline is when a run expires: the within bound from its first event,
+// or a per-step bound from its last event while that step is awaited.
+func (op *patternOp) deadline(r *run) int64 {
+	d := int64(math.MaxInt64)
+	if op.p.Within > 0 {
+		d = addSat(r.start, op.p.Within)
+	}
+	if r.pos < len(op.p.Steps) && len(r.binds[r.pos]) == 0 {
+		if w := op.p.Steps[r.pos].Within; w > 0 {
+			d = min(d, addSat(r.last, w))
+		}
+	}
+	return d
+}
+
+// bound counts the steps a run has bound (a Kleene step with one element
+// counts).
+func (r *run) bound() int {
+	n := r.pos
+	if n < len(r.binds) && len(r.binds[n]) > 0 {
+		n++
+	}
+	return n
+}
+
+func (op *patternOp) runMany(c *chunk) []*chunk {
+	n := len(op.p.Steps)
+	// Candidate-only predicates over the whole chunk.
+	op.ok = growRows(op.ok, n, c.n)
+	for k, st := range op.p.Steps {
+		op.mark(op.ok[k], c, st.Type, op.free[k])
+	}
+	op.notOk = growRows(op.notOk, len(op.p.Nots), c.n)
+	for k, nt := range op.p.Nots {
+		op.mark(op.notOk[k], c, nt.Type, op.notFree[k])
+	}
+	op.kbuf = op.keys.ids(c, c.sel, op.kbuf[:0])
+	for len(op.parts) < op.keys.Len() {
+		op.parts = append(op.parts, &partition{})
+	}
+	var evs []event.Event
+	var prow, seq []int32
+	var binds [][][]event.Event
+	for i, r := range c.sel {
+		k := op.kbuf[i]
+		op.pending = op.pending[:0]
+		op.offer(c, r, k)
+		if len(op.pending) == 0 {
+			continue
+		}
+		// Matches completed by one event: in lexicographic order of the
+		// input positions of their bound events (VPL.md §7.3).
+		slices.SortStableFunc(op.pending, func(a, b match) int { return slices.Compare(a.order, b.order) })
+		if lim := op.rt.opts.Limits.MaxMatches; len(op.pending) > lim {
+			op.pending = op.pending[:lim]
+			op.rt.limitHit(op.stream, "max_matches", lim)
+		}
+		for j, m := range op.pending {
+			evs = append(evs, op.record(m))
+			binds = append(binds, m.binds)
+			prow = append(prow, c.upRow(r))
+			seq = append(seq, c.upSeq(r)+int32(j))
+		}
+	}
+	return op.matchChunks(evs, binds, c.prov, prow, seq)
+}
+
+// mark fills ok with whether each selected row is of type typ and passes
+// the candidate-only predicate.
+func (op *patternOp) mark(ok []bool, c *chunk, typ string, p predicate) {
+	clear(ok)
+	if c.typ != typ {
+		return
+	}
+	if p == nil {
+		for _, r := range c.sel {
+			ok[r] = true
+		}
+		return
+	}
+	op.buf = p.filter(c, c.sel, op.buf[:0])
+	for _, r := range op.buf {
+		ok[r] = true
+	}
+}
+
+func growRows(rows [][]bool, n, size int) [][]bool {
+	for len(rows) < n {
+		rows = append(rows, nil)
+	}
+	rows = rows[:n]
+	for i := range rows {
+		rows[i] = grow(rows[i], size)
+	}
+	return rows
+}
+
+// offer processes one event of partition k (VPL.md §4.5.2).
+func (op *patternOp) offer(c *chunk, r int32, k int32) {
+	part := op.parts[k]
+	ts := c.ts[r]
+	w := subSat(c.maxTsAt(r), op.rt.dacc[op.si])
+	pos := c.position(r)
+	// Runs the watermark expired are gone before the event is seen
+	// (VPL.md §4.5.3); absences waiting for their deadline stay, they
+	// complete in a watermark phase.
+	part.runs = slices.DeleteFunc(part.runs, func(x *run) bool {
+		return x.dead || (!x.waiting && op.deadline(x) < w)
+	})
+	// (1) negations
+	for ni, nt := range op.p.Nots {
+		if !op.notOk[ni][r] {
+			continue
+		}
+		for _, x := range part.runs {
+			if b := x.bound(); x.dead || b < nt.After || b >= nt.Before {
+				continue
+			}
+			if op.deadline(x) < ts && op.p.Within > 0 {
+				continue // only events up to the deadline count
+			}
+			if op.holds(op.notCorr[ni], c, r, x) {
+				x.dead = true
+			}
+		}
+	}
+	// (2) offer the event to every active run, in run-start order
+	n := len(op.p.Steps)
+	strict := op.p.Policy == "strict"
+	var branches []*run
+	for _, x := range part.runs {
+		if x.dead {
+			continue
+		}
+		advanced := op.advance(c, r, ts, pos, x, &branches)
+		if strict && !advanced && op.typeInSteps(c.typ) {
+			x.dead = true
+		}
+	}
+	if len(branches) > 0 {
+		part.runs = append(part.runs, branches...)
+		slices.SortStableFunc(part.runs, func(a, b *run) int { return cmp.Compare(a.id, b.id) })
+	}
+	// (3) completions
+	for _, x := range part.runs {
+		if x.dead || x.waiting || !op.allBound(x) {
+			continue
+		}
+		if op.absence {
+			x.waiting = true // completes at its deadline unless killed
+			continue
+		}
+		if x.pos >= n {
+			op.pending = append(op.pending, op.matchOf(k, x, r))
+			x.dead = true
+		}
+	}
+	// (4) a new run
+	if op.ok[0][r] && op.holdsStep(0, c, r, nil) {
+		if lim := op.rt.opts.Limits.MaxRuns; op.live(part) >= lim {
+			op.rt.limitHit(op.stream, "max_runs", lim)
+		} else {
+			x := &run{id: op.nextID, start: ts, last: ts, binds: make([][]event.Event, n), at: make([][]int64, n)}
+			op.nextID++
+			op.bind(x, 0, c, r, pos)
+			if !op.p.Steps[0].Kleene {
+				x.pos = 1
+			}
+			switch {
+			case !op.allBound(x):
+			case op.absence:
+				x.waiting = true
+			case x.pos >= n:
+				op.pending = append(op.pending, op.matchOf(k, x, r))
+				x.dead = true
+			default:
+				op.pending = append(op.pending, op.matchOf(k, x, r)) // Kleene last: prefix
+			}
+			if !x.dead {
+				part.runs = append(part.runs, x)
+			}
+		}
+	}
+	part.runs = slices.DeleteFunc(part.runs, func(x *run) bool { return x.dead })
+}
+
+func (op *patternOp) live(part *partition) int {
+	n := 0
+	for _, x := range part.runs {
+		if !x.dead {
+			n++
+		}
+	}
+	return n
+}
+
+func (op *patternOp) typeInSteps(t string) bool {
+	for _, s := range op.p.Steps {
+		if s.Type == t {
+			return true
+		}
+	}
+	return false
+}
+
+// advance offers the event to run x: bind the awaited step, move past a
+// Kleene step (it is reluctant), or collect into it. Under policy any the
+// run branches: a copy takes the event and x keeps waiting. It reports
+// whether x (or a copy) took the event.
+func (op *patternOp) advance(c *chunk, r int32, ts, pos int64, x *run, branches *[]*run) bool {
+	n := len(op.p.Steps)
+	k := x.pos
+	if k >= n {
+		return false // an absence waiting for its deadline
+	}
+	anyPolicy := op.p.Policy == "any"
+	take := func() *run {
+		if anyPolicy {
+			cp := x.clone()
+			*branches = append(*branches, cp)
+			return cp
+		}
+		return x
+	}
+	prefix := func(y *run) {
+		if k == n-1 && op.p.Steps[k].Kleene && !op.absence {
+			op.pending = append(op.pending, op.matchOf(0, y, r)) // Kleene last: prefix emission
+		}
+	}
+	if op.p.Steps[k].Kleene && len(x.binds[k]) > 0 {
+		moves := k+1 < n && op.ok[k+1][r] && op.holdsStep(k+1, c, r, x)
+		collects := op.canCollect(k, c, r, x)
+		if !moves && !collects {
+			return false
+		}
+		if op.expired(x, ts) {
+			x.dead = true
+			return true
+		}
+		if moves {
+			y := take()
+			op.bind(y, k+1, c, r, pos)
+			y.pos = k + 1
+			if !op.p.Steps[k+1].Kleene {
+				y.pos = k + 2
+			} else if k+1 == n-1 && !op.absence {
+				op.pending = append(op.pending, op.matchOf(0, y, r))
+			}
+			if !anyPolicy || !collects {
+				return true
+			}
+		}
+		y := take()
+		op.bind(y, k, c, r, pos)
+		prefix(y)
+		return true
+	}
+	if !op.ok[k][r] || !op.holdsStep(k, c, r, x) {
+		return false
+	}
+	if op.expired(x, ts) {
+		x.dead = true
+		return true
+	}
+	y := take()
+	op.bind(y, k, c, r, pos)
+	if !op.p.Steps[k].Kleene {
+		y.pos++
+	}
+	prefix(y)
+	return true
+}
+
+// allBound reports whether every step of x is bound (a Kleene last step
+// with one element or more).
+func (op *patternOp) allBound(x *run) bool {
+	n := len(op.p.Steps)
+	return x.pos >= n || x.pos == n-1 && op.p.Steps[n-1].Kleene && len(x.binds[n-1]) > 0
+}
+
+// expired reports whether an event at ts comes past the run's deadline
+// (VPL.md §4.5.3: such an event removes the run instead of advancing it).
+func (op *patternOp) expired(x *run, ts int64) bool { return ts > op.deadline(x) }
+
+// canCollect reports whether row r may join Kleene step k of run x: its
+// candidate predicate, the correlated part, and the comparison with the
+// previous element (skipped for the first).
+func (op *patternOp) canCollect(k int, c *chunk, r int32, x *run) bool {
+	if !op.ok[k][r] || len(x.binds[k]) >= op.rt.opts.Limits.MaxKleene {
+		if op.ok[k][r] {
+			op.rt.limitHit(op.stream, "max_kleene", op.rt.opts.Limits.MaxKleene)
+		}
+		return false
+	}
+	return op.holdsStep(k, c, r, x)
+}
+
+// holdsStep evaluates step k's alias-dependent conjuncts for row r with
+// run x's bindings (x nil: a new run).
+func (op *patternOp) holdsStep(k int, c *chunk, r int32, x *run) bool {
+	if !op.holds(op.corr[k], c, r, x) {
+		return false
+	}
+	if op.self[k] != nil && x != nil && len(x.binds[k]) > 0 {
+		return op.holds(op.self[k], c, r, x)
+	}
+	return true
+}
+
+func (op *patternOp) holds(e planner.Expr, c *chunk, r int32, x *run) bool {
+	if e == nil {
+		return true
+	}
+	env := rowEnv{view: &batchView{c: c, typ: c.typ}, row: int(r), rt: op.rt}
+	if x != nil {
+		env.runBinds = op.bindings(x)
+	} else {
+		env.runBinds = map[string][]event.Event{}
+	}
+	return evalRow(e, &env).IsTrue()
+}
+
+// bindings returns a run's aliases and their events.
+func (op *patternOp) bindings(x *run) map[string][]event.Event {
+	m := make(map[string][]event.Event, len(op.p.Steps))
+	for k, st := range op.p.Steps {
+		if len(x.binds[k]) > 0 {
+			m[st.Alias] = x.binds[k]
+		}
+	}
+	return m
+}
+
+func (op *patternOp) bind(x *run, k int, c *chunk, r int32, pos int64) {
+	x.binds[k] = append(x.binds[k], c.rowEvent(int(r)))
+	x.at[k] = append(x.at[k], pos)
+	x.last = c.ts[r]
+}
+
+func (x *run) clone() *run {
+	y := &run{id: x.id, start: x.start, pos: x.pos, last: x.last, waiting: x.waiting}
+	y.binds = make([][]event.Event, len(x.binds))
+	y.at = make([][]int64, len(x.at))
+	for i := range x.binds {
+		y.binds[i] = slices.Clip(x.binds[i])
+		y.at[i] = slices.Clip(x.at[i])
+	}
+	return y
+}
+
+// matchOf captures run x's bindings as a match.
+func (op *patternOp) matchOf(k int32, x *run, r int32) match {
+	m := match{key: k, r: x, ts: x.last, row: r}
+	m.binds = make([][]event.Event, len(x.binds))
+	for i := range x.binds {
+		m.binds[i] = slices.Clone(x.binds[i])
+		m.order = append(m.order, x.at[i]...)
+	}
+	return m
+}
+
+// record builds a match's output event: the last bound event's fields and
+// ts (VPL.md §4.5.8).
+func (op *patternOp) record(m match) event.Event {
+	for k := len(m.binds) - 1; k >= 0; k-- {
+		if n := len(m.binds[k]); n > 0 {
+			e := m.binds[k][n-1]
+			e.TS = m.ts
+			return e
+		}
+	}
+	return event.Event{Type: op.stream, TS: m.ts}
+}
+
+// matchChunks turns match records into chunks with their aliases bound.
+func (op *patternOp) matchChunks(evs []event.Event, binds [][][]event.Event, p *prov, prow, seq []int32) []*chunk {
+	chunks := rowsChunks(evs, p, prow, seq)
+	start := 0
+	for _, c := range chunks {
+		rows := binds[start : start+c.n]
+		for k, st := range op.p.Steps {
+			av := &aliasVec{name: st.Alias}
+			if st.Kleene {
+				av.many = make([][]event.Event, c.n)
+				for i := range rows {
+					av.many[i] = rows[i][k]
+				}
+			} else {
+				av.one = make([]event.Event, c.n)
+				for i := range rows {
+					if len(rows[i][k]) > 0 {
+						av.one[i] = rows[i][k][0]
+					}
+				}
+			}
+			c.aliases = append(c.aliases, av)
+		}
+		start += c.n
+	}
+	return chunks
+}
+
+// due implements timedOp: absences complete when the watermark passes
+// their deadline; other expiries need no phase of their own.
+func (op *patternOp) due() int64 {
+	if !op.absence {
+		return math.MaxInt64
+	}
+	d := int64(math.MaxInt64)
+	for _, part := range op.parts {
+		for _, x := range part.runs {
+			if !x.dead {
+				d = min(d, addSat(op.deadline(x), 1))
+			}
+		}
+	}
+	return d
+}
+
+func (op *patternOp) bound(ts int64) int64 {
+	if !op.absence {
+		return math.MaxInt64
+	}
+	return addSat(ts, op.p.Within+1)
+}
+
+// fire implements timedOp: waiting absences whose deadline the watermark
+// passed complete with ts = deadline, by deadline, then key, then run
+// start; other runs past their deadline are removed.
+func (op *patternOp) fire(w int64, root *prov) []*chunk {
+	var ms []match
+	for _, k := range op.keys.sorted() {
+		if int(k) >= len(op.parts) {
+			continue
+		}
+		part := op.parts[k]
+		for _, x := range part.runs {
+			if x.dead || op.deadline(x) >= w {
+				continue
+			}
+			if x.waiting {
+				m := op.matchOf(k, x, -1)
+				m.ts = op.deadline(x)
+				ms = append(ms, m)
+			}
+			x.dead = true
+		}
+		part.runs = slices.DeleteFunc(part.runs, func(x *run) bool { return x.dead })
+	}
+	// Keys came in key order and runs in start order; order by deadline.
+	slices.SortStableFunc(ms, func(a, b match) int { return cmp.Compare(a.ts, b.ts) })
+	var evs []event.Event
+	var binds [][][]event.Event
+	for _, m := range ms {
+		evs = append(evs, op.record(m))
+		binds = append(binds, m.binds)
+	}
+	chunks := op.matchChunks(evs, binds, nil, nil, nil)
+	rank := int32(0)
+	for _, c := range chunks {
+		p := *root
+		p.rank0 = rank
+		c.prov, c.up = &p, nil
+		rank += int32(c.n)
+	}
+	return chunks
+}
+
+// aliasAgg evaluates count(a), sum(a.f), ... over the events bound to a.
+func aliasAgg(e *planner.AliasAgg, evs []event.Event) event.Value {
+	if e.Fn == "count" {
+		return event.Int(int64(len(evs)))
+	}
+	vals := make([]event.Value, len(evs))
+	for i := range evs {
+		vals[i], _ = evs[i].Get(e.Field)
+	}
+	fn, ok := agg.Parse(e.Fn, 1)
+	if !ok {
+		return event.Null
+	}
+	acc := agg.New(agg.Spec{Fn: fn})
+	acc.Resize(1)
+	rows := make([]int32, len(vals))
+	for i := range rows {
+		rows[i] = int32(i)
+	}
+	acc.UpdateOne(0, rows, &agg.Column{Kind: planner.KindAny, Value: func(r int32) event.Value { return vals[r] }})
+	return acc.Result(0)
+}
