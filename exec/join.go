@@ -39,6 +39,11 @@ type joinOp struct {
 	kv    []*vec
 	roles []int
 	found []*event.Event
+	// binds holds, per member and domain row, the bindings joinRows
+	// outputs. Reused by the next call: aliases end at the stream's
+	// boundary, so nothing reads them once the pipeline has run. Rows
+	// outside the output's selection hold stale events and are never read.
+	binds [][]event.Event
 }
 
 // joinMember is the state of one member.
@@ -77,6 +82,7 @@ func newJoinOp(rt *Runtime, si int, s *planner.Stream, j *planner.Join) *joinOp 
 	}
 	op.kv = make([]*vec, len(j.Members))
 	op.found = make([]*event.Event, len(j.Members))
+	op.binds = make([][]event.Event, len(j.Members))
 	return op
 }
 
@@ -121,7 +127,7 @@ func (op *joinOp) runMany(c *chunk) []*chunk {
 // input's row domain: a joined event is the arriving event itself.
 func (op *joinOp) joinRows(c *chunk, m int) []*chunk {
 	var sel []int32
-	var bound [][]event.Event // per member, per domain row
+	bound := op.binds
 	for _, r := range c.sel {
 		ev := c.rowEvent(int(r))
 		op.seq++
@@ -130,10 +136,9 @@ func (op *joinOp) joinRows(c *chunk, m int) []*chunk {
 		if !op.lookup(m, key, c.ts[r], seq) {
 			continue
 		}
-		if bound == nil {
-			bound = make([][]event.Event, len(op.j.Members))
+		if sel == nil {
 			for i := range bound {
-				bound[i] = make([]event.Event, c.n)
+				bound[i] = grow(bound[i], c.n)
 			}
 		}
 		for i, f := range op.found {

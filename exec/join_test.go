@@ -380,14 +380,15 @@ func TestJoinRestoreRejectsGarbage(t *testing.T) {
 	}
 }
 
-// BenchmarkJoin joins two members over 1,000 keys, events in time order,
-// 100 per second, horizon 10 s: about 1,000 events buffered at any time.
+// BenchmarkJoin joins two members over 1,000 keys, events in time order
+// in runs of 64 of one member, 100 per second, horizon 10 s: about 1,000
+// events buffered at any time.
 func BenchmarkJoin(b *testing.B) {
 	src := `stream J = join(A, B).on(A.k == B.k).window(10s).emit(k, a: A.v, b: B.v)`
 	var evs []event.Event
 	for i := 0; i < 4096; i++ {
 		typ := "A"
-		if i%2 == 1 {
+		if i/64%2 == 1 {
 			typ = "B"
 		}
 		evs = append(evs, atNS(ev(typ, 0, "k", i*7919%1000, "v", i), int64(i)*1e7))
