@@ -128,6 +128,10 @@ type Acc interface {
 	// UpdateOne is Update with every row in group g: the fast path for a
 	// batch of one key.
 	UpdateOne(g int32, rows []int32, col *Column)
+	// UpdateSpans folds, span after span (event order), row s.Row of col
+	// into each group of s: the same as Update with the spans' (group,
+	// row) pairs listed in order.
+	UpdateSpans(spans []Span, col *Column)
 	// Result returns group g's aggregate (VPL.md §4.4).
 	Result(g int32) event.Value
 	// Reset empties group g for reuse.

@@ -192,6 +192,7 @@ func (s *distinctSet) appendKeys(keys [][]byte) [][]byte {
 type distinctAcc struct {
 	c   []distinctSet
 	buf []byte
+	sp  spanBuf
 }
 
 func (a *distinctAcc) Resize(n int) { a.c = grow(a.c, n) }

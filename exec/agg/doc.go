@@ -9,7 +9,10 @@
 // rows all go to one group, which is common (one key per batch, or no
 // partitioning) and lets the fold keep its running value in a register.
 // Update notices that case by itself (a scan that stops at the first
-// differing id), so calling UpdateOne only saves that scan.
+// differing id), so calling UpdateOne only saves that scan. UpdateSpans
+// folds each row into a run of consecutive groups: the windows of a
+// sliding window that contain one event, which the window operator numbers
+// consecutively.
 //
 // Alias aggregates of patterns (§4.5.8) use the same accumulators, one
 // group per match: count(a) is CountStar over the events bound to a.

@@ -8,6 +8,7 @@ import (
 type firstAcc struct {
 	store
 	has []bool // the group saw an event (its first x may be null)
+	sp  spanBuf
 }
 
 func (a *firstAcc) Resize(n int) {
@@ -80,6 +81,7 @@ type lastAcc struct {
 	// once); stamp[g] == gen marks the groups already set in this walk.
 	stamp []uint32
 	gen   uint32
+	sp    spanBuf
 }
 
 func (a *lastAcc) Resize(n int) {

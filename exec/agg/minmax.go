@@ -65,7 +65,8 @@ func kindRank(k event.Kind) int {
 type minMaxAcc struct {
 	max bool
 	store
-	s scratch
+	s  scratch
+	sp spanBuf
 }
 
 func (a *minMaxAcc) fn() Func {

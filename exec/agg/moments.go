@@ -29,8 +29,9 @@ func (p *welford) addValue(v event.Value) {
 }
 
 type stddevAcc struct {
-	c []welford
-	s scratch
+	c  []welford
+	s  scratch
+	sp spanBuf
 }
 
 func (a *stddevAcc) Resize(n int) { a.c = grow(a.c, n) }
@@ -165,6 +166,7 @@ type emaAcc struct {
 	alpha, beta float64 // α = 2/(n+1), β = 1 − α
 	c           []emaCell
 	s           scratch
+	sp          spanBuf
 }
 
 func (a *emaAcc) add(p *emaCell, x float64) {
