@@ -466,3 +466,66 @@ func (op *windowOp) restore(r *stateReader) error {
 	}
 	return r.err
 }
+
+// --- patterns ---
+
+func (op *patternOp) snapshot(w *stateWriter) {
+	op.keys.snapshot(w)
+	w.int(op.nextID)
+	w.uint(uint64(len(op.parts)))
+	for _, part := range op.parts {
+		live := 0
+		for _, x := range part.runs {
+			if !x.dead {
+				live++
+			}
+		}
+		w.uint(uint64(live))
+		for _, x := range part.runs {
+			if x.dead {
+				continue
+			}
+			w.int(x.id)
+			w.int(x.start)
+			w.int(int64(x.pos))
+			w.int(x.last)
+			w.bool(x.waiting)
+			for k := range x.binds {
+				w.events(x.binds[k])
+				w.uint(uint64(len(x.at[k])))
+				for _, a := range x.at[k] {
+					w.int(a)
+				}
+			}
+		}
+	}
+}
+
+func (op *patternOp) restore(r *stateReader) error {
+	op.keys.restore(r)
+	op.nextID = r.int()
+	np := r.count()
+	n := len(op.p.Steps)
+	for i := 0; i < np && r.err == nil; i++ {
+		part := &partition{}
+		nr := r.count()
+		for j := 0; j < nr && r.err == nil; j++ {
+			x := &run{id: r.int(), start: r.int(), pos: int(r.int()), last: r.int(), waiting: r.bool(),
+				binds: make([][]event.Event, n), at: make([][]int64, n)}
+			if x.pos < 0 || x.pos > n {
+				r.fail("pattern run")
+				break
+			}
+			for k := 0; k < n && r.err == nil; k++ {
+				x.binds[k] = r.events()
+				na := r.count()
+				for a := 0; a < na && r.err == nil; a++ {
+					x.at[k] = append(x.at[k], r.int())
+				}
+			}
+			part.runs = append(part.runs, x)
+		}
+		op.parts = append(op.parts, part)
+	}
+	return r.err
+}

@@ -77,6 +77,11 @@ var statefulPrograms = []string{
 	`stream S = T.window(3, sliding: 2).emit()`,
 	`stream S = T.partition_by(k).window(session: 2s).emit()`,
 	`stream S = T.watermark(out_of_order: 2s).allowed_lateness(3s).window(4s, sliding: 2s).aggregate(n: count(), m: max(v)).emit()`,
+	`stream S = T as a -> T where v > a.v as b .partition_by(k) .within(5s) .emit(x: a.v, y: b.v)`,
+	`stream S = T as a -> all T where v >= a.v as b -> T where v < a.v as c .within(8s) .emit(n: count(b), top: max(b.v))`,
+	`stream S = T as a -> T as b .policy(any) .within(3s) .emit(x: a.v, y: b.v)`,
+	`stream S = T as a .not(T where v == a.v) .within(4s) .partition_by(k) .emit(x: a.v)`,
+	`stream S = timer(2s).emit(n: tick)`,
 }
 
 // TestSnapshotRestore cuts runs anywhere, restores into a fresh runtime and
