@@ -1,6 +1,7 @@
 package workload
 
 import (
+	"fmt"
 	"syscall"
 	"testing"
 	"time"
@@ -97,4 +98,23 @@ func reportPerEvent(b *testing.B, events, outputs int64, cpu time.Duration) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(events), "ns/event")
 	b.ReportMetric(float64(cpu.Nanoseconds())/float64(events), "cpu-ns/event")
 	b.ReportMetric(float64(outputs), "outputs")
+}
+
+func BenchmarkW3Core(b *testing.B) {
+	for _, k := range []int{3, 5, 7, 9} {
+		for _, pol := range []string{"", "any"} {
+			name := fmt.Sprintf("k=%d/policy=%s", k, map[string]string{"": "next", "any": "any"}[pol])
+			b.Run(name, func(b *testing.B) {
+				benchCore(b, W3Program(k, pol), func() []event.Batch { return W3Batches(1<<17, k, 1) })
+			})
+		}
+	}
+}
+
+func BenchmarkW4Core(b *testing.B) {
+	benchCore(b, W4Program, func() []event.Batch { return W3Batches(1<<17, 3, 1) })
+}
+
+func BenchmarkW5Core(b *testing.B) {
+	benchCore(b, W5Program, func() []event.Batch { return W5Batches(1<<17, 0.01, 1) })
 }
