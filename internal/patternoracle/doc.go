@@ -100,8 +100,8 @@
 // sources with per-step .within, chained streams and multi-source
 // watermarks, idle sources, late-event accounting, .trend_aggregate,
 // .forecast, expressions beyond field access, comparisons, + and -,
-// event_time and alias aggregates (count, sum, avg, min, max, first,
-// last); multi-field partition keys; max_runs under policy any. For
+// event_time, event_type and alias aggregates (count, sum, avg, min, max,
+// first, last); multi-field partition keys; max_runs under policy any. For
 // MATCH_RECOGNIZE: PERMUTE, SUBSET, MEASURES, ALL ROWS PER MATCH,
 // streaming emission (decided outcomes, output watermark) and timeout
 // rows.

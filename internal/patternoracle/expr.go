@@ -117,6 +117,18 @@ func EventTime(alias string) Expr {
 		}}
 }
 
+// EventType is event_type(): the type of the current event — the
+// candidate in a step predicate, the negation event in a .not predicate,
+// the last bound event in an .emit item (§4.5.8, §5).
+func EventType() Expr {
+	return Expr{text: "event_type()", prec: precPrimary, eval: func(e *env) event.Value {
+		if e.cur == nil {
+			return event.Null
+		}
+		return event.String(e.cur.Type)
+	}}
+}
+
 // Cmp is l op r with op one of == != < <= > >= (§5 comparison, three-valued).
 func Cmp(l Expr, op string, r Expr) Expr {
 	switch op {

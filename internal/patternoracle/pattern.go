@@ -297,6 +297,17 @@ func Matches(p Pattern, events []Event) []string {
 	return render(p, events, find(p, events))
 }
 
+// Positions returns, for each match in output order (as Matches), the
+// input positions (0-based indexes into events) of its bound events, in
+// step order: a help for explaining a difference.
+func Positions(p Pattern, events []Event) [][]int {
+	var out [][]int
+	for _, m := range find(p, events) {
+		out = append(out, m.positions())
+	}
+	return out
+}
+
 // find returns the matches, sorted and limited.
 func find(p Pattern, events []Event) []match {
 	p.validate()

@@ -359,6 +359,22 @@ func TestMatchRecord(t *testing.T) {
 	if r := p.VPL(); r != "stream S = A as a -> B as b .emit()" {
 		t.Errorf("VPL %s", r)
 	}
+
+	// Unaliased steps; event_type() reads the last bound event.
+	p = Pattern{Name: "T", Steps: []Step{{Type: "A", Where: []Expr{Cmp(Field("v"), ">", Lit(v(1)))}}, {Type: "B", Alias: "b"}, {Type: "C"}},
+		Emit: []Out{out("t", EventType()), out("bv", Ref("b", "v"))}}
+	in = []Event{ev(1, "A", "v", 1), ev(2, "A", "v", 2), ev(3, "B", "v", 7), ev(4, "C")}
+	want = []string{`{"stream":"T","ts":"1970-01-01T00:00:04Z","fields":{"t":"C","bv":7}}`}
+	if got := Matches(p, in); !slices.Equal(got, want) {
+		t.Errorf("unaliased: got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if r := p.VPL(); r != "stream T = A .where(v > 1) -> B as b -> C .emit(t: event_type(), bv: b.v)" {
+		t.Errorf("VPL %s", r)
+	}
+	checkVPL(t, p.VPL())
+	if got := Positions(p, in); !slices.EqualFunc(got, [][]int{{1, 2, 3}}, slices.Equal) {
+		t.Errorf("Positions %v", got)
+	}
 }
 
 // TestExprs covers the §5 comparison and arithmetic the predicates use.
