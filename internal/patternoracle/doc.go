@@ -21,10 +21,13 @@
 // check next against the MATCH_RECOGNIZE lowering of SQL.md §4.5. Nothing
 // is optimised.
 //
-// Matches computes the exact output lines (§7.2 JSON form, §7.3 order);
-// Pattern.VPL renders the equivalent VPL stream and Evt the equivalent
-// .evt input, so a test can feed both sides the same case; Random
-// generates small cases.
+// Matches computes the exact output lines (§7.2 JSON form, §7.3 order)
+// and Positions the bound input positions of each match; Pattern.VPL
+// renders the equivalent VPL stream and Evt the equivalent .evt input, so
+// a test can feed both sides the same case; Random generates small cases.
+// Predicates and .emit items are Exprs: Go evaluations with their VPL text,
+// built with Field, Ref, Lit, Cmp, Arith, EventTime, EventType, Agg, or
+// Func for anything else.
 //
 // MatchRecognize (rowpattern.go) enumerates the matches of a SQL row
 // pattern (SQL.md §4.1–§4.2) over one partition's rows by definition: all

@@ -12,7 +12,7 @@ import (
 
 // Expr is an expression of a step predicate, a negation predicate or an
 // .emit item: a Go evaluation together with its VPL text. Build it with
-// Field, Ref, Lit, Cmp, Arith, EventTime and Agg.
+// Field, Ref, Lit, Cmp, Arith, EventTime, EventType, Agg and Func.
 type Expr struct {
 	text    string
 	prec    int      // binding strength of the text, for parentheses
@@ -127,6 +127,32 @@ func EventType() Expr {
 		}
 		return event.String(e.cur.Type)
 	}}
+}
+
+// Scope is what a Func expression sees.
+type Scope struct{ e *env }
+
+// Current is the event bare names read: the candidate of a step
+// predicate, the negation event of a .not predicate, the last bound event
+// of an .emit item.
+func (s Scope) Current() *Event { return s.e.cur }
+
+// Alias is the event an alias denotes (a Kleene alias: its last element;
+// in its own step's predicate, the previously collected one), false when
+// unbound.
+func (s Scope) Alias(name string) (*Event, bool) { return s.e.last(name) }
+
+// Bound lists every event bound to an alias so far.
+func (s Scope) Bound(name string) []Event { return s.e.bound(name) }
+
+// Func is an expression given by a Go function and its VPL text. aliases
+// lists the aliases the text mentions (§4.5.1 decides by them whether a
+// Kleene step's conjunct compares with the previous element). The text is
+// parenthesised where it is an operand; as a conjunct it must bind at
+// least as tightly as `and`.
+func Func(text string, aliases []string, f func(Scope) event.Value) Expr {
+	return Expr{text: text, prec: precCompare, aliases: slices.Clone(aliases),
+		eval: func(e *env) event.Value { return f(Scope{e}) }}
 }
 
 // Cmp is l op r with op one of == != < <= > >= (§5 comparison, three-valued).

@@ -377,6 +377,28 @@ func TestMatchRecord(t *testing.T) {
 	}
 }
 
+// TestFunc covers expressions given as Go functions.
+func TestFunc(t *testing.T) {
+	// v is at least 2 above the previous element's.
+	rising := Func("v >= b.v + 2", []string{"b"}, func(s Scope) event.Value {
+		x, _ := s.Current().Get("v")
+		prev, ok := s.Alias("b")
+		if !ok {
+			return event.Null
+		}
+		y, _ := prev.Get("v")
+		return event.Bool(x.AsInt() >= y.AsInt()+2)
+	})
+	p := Pattern{Steps: where(steps("A", "all B", "C"), 1, rising),
+		Emit: []Out{out("n", Func("count(b)", []string{"b"}, func(s Scope) event.Value { return v(len(s.Bound("b"))) }))}}
+	in := []Event{ev(1, "A"), ev(2, "B", "v", 3), ev(3, "B", "v", 2), ev(4, "B", "v", 4), ev(5, "B", "v", 6), ev(6, "C")}
+	want := []string{`{"stream":"S","ts":"1970-01-01T00:00:06Z","fields":{"n":2}}`}
+	if got := Matches(p, in); !slices.Equal(got, want) {
+		t.Errorf("got %q", got)
+	}
+	checkVPL(t, p.VPL())
+}
+
 // TestExprs covers the §5 comparison and arithmetic the predicates use.
 func TestExprs(t *testing.T) {
 	e := &env{}
