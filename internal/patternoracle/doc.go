@@ -96,6 +96,15 @@
 //     must consume at least one row (no empty iterations), so enumeration
 //     terminates; patterns that can match zero rows are rejected, as
 //     SQL.md §4.1 requires.
+//  16. The MATCH_RECOGNIZE lowering of SQL.md §4.5, taken literally,
+//     differs from VPL next (TestSQLLoweringAsWritten): a Kleene element's
+//     DEFINE does not exclude rows that match the next step, so
+//     backtracking can keep such a row in the Kleene step where the VPL
+//     run moved on; and a Kleene step 1's later elements, rows of the
+//     first variable, are not guarded by the negations. The tests compare
+//     next with a lowering that adds both (a Kleene element after the
+//     first must not match the next step; every row after the first is
+//     guarded), which agrees with it on every generated in-order case.
 //
 // # Not covered
 //

@@ -175,10 +175,12 @@ func TestNextAgainstMatchRecognize(t *testing.T) {
 }
 
 // TestSQLLoweringAsWritten documents where the lowering exactly as SQL.md
-// §4.5 writes it differs from VPL next: the Kleene element's DEFINE does
-// not exclude rows matching the next step, so MATCH_RECOGNIZE's
+// §4.5 writes it differs from VPL next: (1) the Kleene element's DEFINE
+// does not exclude rows matching the next step, so MATCH_RECOGNIZE's
 // backtracking finds a match by keeping such a row in the Kleene step,
-// which the VPL run (that moved on) never does.
+// which the VPL run (that moved on) never does; (2) the negations guard
+// every variable but the first, so a Kleene step 1 collects negation
+// events that kill the VPL run.
 func TestSQLLoweringAsWritten(t *testing.T) {
 	p := Pattern{Steps: where(steps("A", "all B", "B", "C"), 3, Cmp(Field("v"), "==", Ref("c", "v")))}
 	in := []Event{ev(1, "A"), ev(2, "B", "v", 1), ev(3, "B", "v", 1), ev(4, "B", "v", 2), ev(5, "C", "v", 2)}
@@ -192,4 +194,21 @@ func TestSQLLoweringAsWritten(t *testing.T) {
 		t.Fatalf("lowering as written: %v", got)
 	}
 	t.Logf("%s\n%s\nVPL next: no match; the lowering as written matches %v", p.VPL(), Evt(in), lowered(p, in, false))
+
+	// A Kleene step 1: its variable is the first one, which the table
+	// leaves unguarded by the negations, so a negation event collected as
+	// a later element does not kill the match as it kills the VPL run.
+	p = Pattern{Steps: steps("all A", "B"), Nots: []Negation{{Type: "A", Where: []Expr{Cmp(Field("v"), "==", Lit(v(0)))}, After: 1}}}
+	in = []Event{ev(1, "A", "v", 1), ev(2, "A", "v", 0), ev(3, "B")}
+	want := [][]int{{1, 2}}
+	if got := Positions(p, in); !slices.EqualFunc(got, want, slices.Equal) {
+		t.Fatalf("VPL next: %v", got)
+	}
+	if got := lowered(p, in, true); !slices.EqualFunc(got, want, slices.Equal) {
+		t.Fatalf("exact lowering: %v", got)
+	}
+	if got := lowered(p, in, false); !slices.EqualFunc(got, [][]int{{0, 1, 2}, {1, 2}}, slices.Equal) {
+		t.Fatalf("lowering as written: %v", got)
+	}
+	t.Logf("%s\n%s\nVPL next: %v; the lowering as written matches %v", p.VPL(), Evt(in), want, lowered(p, in, false))
 }
