@@ -2,6 +2,7 @@ package exec
 
 import (
 	"cmp"
+	"container/heap"
 	"math"
 	"slices"
 
@@ -43,6 +44,40 @@ type patternOp struct {
 	buf   []int32
 	// matches of the current event, before ordering
 	pending []match
+	// keyField holds the current chunk's key field under inferred
+	// partitions.
+	keyField [1]string
+	aliases  []string // per step
+	// waits holds the waiting absences by deadline (dead ones are skipped
+	// lazily), so the next due time costs no scan.
+	waits runHeap
+	// swept counts events since the last sweep of idle partitions.
+	swept int
+}
+
+// waitingRun is an absence run waiting for its deadline.
+type waitingRun struct {
+	deadline int64
+	key      int32
+	r        *run
+	order    []int64 // bound positions: orders copies of one run (policy any)
+}
+
+// runHeap is a min-heap of waiting runs by deadline, then run start.
+type runHeap []waitingRun
+
+func (h runHeap) Len() int { return len(h) }
+func (h runHeap) Less(i, j int) bool {
+	a, b := h[i], h[j]
+	return cmp.Or(cmp.Compare(a.deadline, b.deadline), cmp.Compare(a.r.id, b.r.id), slices.Compare(a.order, b.order)) < 0
+}
+func (h runHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *runHeap) Push(x any)   { *h = append(*h, x.(waitingRun)) }
+func (h *runHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // partition holds the runs of one key, in run-start order.
@@ -58,6 +93,7 @@ type run struct {
 	binds   [][]event.Event // per step, the bound events
 	at      [][]int64       // per step, their input positions
 	last    int64           // ts of the last bound event
+	bornW   int64           // the watermark when the run started
 	waiting bool            // absence: all steps bound, waiting for the deadline
 	dead    bool
 }
@@ -75,6 +111,7 @@ type match struct {
 func newPatternOp(rt *Runtime, si int, s *planner.Stream, p *planner.Pattern) *patternOp {
 	op := &patternOp{rt: rt, si: si, stream: s.Name, p: p, keys: newKeyIndex(s.PartitionBy)}
 	for _, st := range p.Steps {
+		op.aliases = append(op.aliases, st.Alias)
 		free, corr := splitFree(st.Pred)
 		op.free = append(op.free, compileOrNil(rt, free))
 		op.corr = append(op.corr, corr)
@@ -176,9 +213,17 @@ func (op *patternOp) runMany(c *chunk) []*chunk {
 	for k, nt := range op.p.Nots {
 		op.mark(op.notOk[k], c, nt.Type, op.notFree[k])
 	}
+	if op.p.KeyFields != nil {
+		// Inferred partitions: each type has its own key field.
+		op.keys.fields = op.keyField[:1]
+		op.keyField[0] = op.p.KeyFields[c.typ]
+	}
 	op.kbuf = op.keys.ids(c, c.sel, op.kbuf[:0])
 	for len(op.parts) < op.keys.Len() {
 		op.parts = append(op.parts, &partition{})
+	}
+	if op.swept += len(c.sel); op.swept > 1<<16 && len(c.sel) > 0 {
+		op.sweep(subSat(c.maxTsAt(c.sel[len(c.sel)-1]), op.rt.dacc[op.si]))
 	}
 	var evs []event.Event
 	var prow, seq []int32
@@ -246,9 +291,7 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 	// Runs the watermark expired are gone before the event is seen
 	// (VPL.md §4.5.3); absences waiting for their deadline stay, they
 	// complete in a watermark phase.
-	part.runs = slices.DeleteFunc(part.runs, func(x *run) bool {
-		return x.dead || (!x.waiting && op.deadline(x) < w)
-	})
+	part.runs = slices.DeleteFunc(part.runs, func(x *run) bool { return x.dead || op.gone(x, w) })
 	// (1) negations
 	for ni, nt := range op.p.Nots {
 		if !op.notOk[ni][r] {
@@ -289,7 +332,7 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 			continue
 		}
 		if op.absence {
-			x.waiting = true // completes at its deadline unless killed
+			op.wait(k, x) // completes at its deadline unless killed
 			continue
 		}
 		if x.pos >= n {
@@ -302,7 +345,7 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 		if lim := op.rt.opts.Limits.MaxRuns; op.live(part) >= lim {
 			op.rt.limitHit(op.stream, "max_runs", lim)
 		} else {
-			x := &run{id: op.nextID, start: ts, last: ts, binds: make([][]event.Event, n), at: make([][]int64, n)}
+			x := &run{id: op.nextID, start: ts, last: ts, bornW: w, binds: make([][]event.Event, n), at: make([][]int64, n)}
 			op.nextID++
 			op.bind(x, 0, c, r, pos)
 			if !op.p.Steps[0].Kleene {
@@ -311,7 +354,7 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 			switch {
 			case !op.allBound(x):
 			case op.absence:
-				x.waiting = true
+				op.wait(k, x)
 			case x.pos >= n:
 				op.pending = append(op.pending, op.matchOf(k, x, r))
 				x.dead = true
@@ -324,6 +367,14 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 		}
 	}
 	part.runs = slices.DeleteFunc(part.runs, func(x *run) bool { return x.dead })
+}
+
+// gone reports whether the watermark removed x: an advance of W since the
+// run started took W past its deadline (VPL.md §4.5.3; a run a late event
+// started lives until the next advance). Waiting absences complete in a
+// watermark phase instead.
+func (op *patternOp) gone(x *run, w int64) bool {
+	return !x.waiting && w > x.bornW && w > op.deadline(x)
 }
 
 func (op *patternOp) live(part *partition) int {
@@ -376,8 +427,7 @@ func (op *patternOp) advance(c *chunk, r int32, ts, pos int64, x *run, branches 
 			return false
 		}
 		if op.expired(x, ts) {
-			x.dead = true
-			return true
+			return op.expire(x)
 		}
 		if moves {
 			y := take()
@@ -401,8 +451,7 @@ func (op *patternOp) advance(c *chunk, r int32, ts, pos int64, x *run, branches 
 		return false
 	}
 	if op.expired(x, ts) {
-		x.dead = true
-		return true
+		return op.expire(x)
 	}
 	y := take()
 	op.bind(y, k, c, r, pos)
@@ -418,6 +467,19 @@ func (op *patternOp) advance(c *chunk, r int32, ts, pos int64, x *run, branches 
 func (op *patternOp) allBound(x *run) bool {
 	n := len(op.p.Steps)
 	return x.pos >= n || x.pos == n-1 && op.p.Steps[n-1].Kleene && len(x.binds[n-1]) > 0
+}
+
+// expire handles an event past x's deadline that x could take: the run is
+// removed (VPL.md §4.5.3), except that a complete absence still completes
+// at its deadline, and under policy any, where every combination within
+// the deadline counts, the run keeps waiting for events that are in time.
+// It reports whether the event was taken (for strict: a removal is).
+func (op *patternOp) expire(x *run) bool {
+	if x.waiting || op.p.Policy == "any" {
+		return false
+	}
+	x.dead = true
+	return true
 }
 
 // expired reports whether an event at ts comes past the run's deadline
@@ -453,25 +515,17 @@ func (op *patternOp) holds(e planner.Expr, c *chunk, r int32, x *run) bool {
 	if e == nil {
 		return true
 	}
-	env := rowEnv{view: &batchView{c: c, typ: c.typ}, row: int(r), rt: op.rt}
+	env := rowEnv{view: &batchView{c: c, typ: c.typ}, row: int(r), rt: op.rt, runAliases: op.aliases}
 	if x != nil {
-		env.runBinds = op.bindings(x)
+		env.runBinds = x.binds
 	} else {
-		env.runBinds = map[string][]event.Event{}
+		env.runBinds = noBinds
 	}
 	return evalRow(e, &env).IsTrue()
 }
 
-// bindings returns a run's aliases and their events.
-func (op *patternOp) bindings(x *run) map[string][]event.Event {
-	m := make(map[string][]event.Event, len(op.p.Steps))
-	for k, st := range op.p.Steps {
-		if len(x.binds[k]) > 0 {
-			m[st.Alias] = x.binds[k]
-		}
-	}
-	return m
-}
+// noBinds binds no alias (a candidate for a new run).
+var noBinds = [][]event.Event{}
 
 func (op *patternOp) bind(x *run, k int, c *chunk, r int32, pos int64) {
 	x.binds[k] = append(x.binds[k], c.rowEvent(int(r)))
@@ -480,7 +534,7 @@ func (op *patternOp) bind(x *run, k int, c *chunk, r int32, pos int64) {
 }
 
 func (x *run) clone() *run {
-	y := &run{id: x.id, start: x.start, pos: x.pos, last: x.last, waiting: x.waiting}
+	y := &run{id: x.id, start: x.start, pos: x.pos, last: x.last, bornW: x.bornW}
 	y.binds = make([][]event.Event, len(x.binds))
 	y.at = make([][]int64, len(x.at))
 	for i := range x.binds {
@@ -490,14 +544,32 @@ func (x *run) clone() *run {
 	return y
 }
 
+// positions lists the input positions of a run's bound events, in step
+// order.
+//
+// Matches compare by these positions; two matches of the same events split
+// differently between Kleene steps compare step by step, fewer elements in
+// the earlier step first: so the list ends with -1 and each step's count.
+func positions(x *run) []int64 {
+	var o []int64
+	for _, at := range x.at {
+		o = append(o, at...)
+	}
+	o = append(o, -1)
+	for _, at := range x.at {
+		o = append(o, int64(len(at)))
+	}
+	return o
+}
+
 // matchOf captures run x's bindings as a match.
 func (op *patternOp) matchOf(k int32, x *run, r int32) match {
 	m := match{key: k, r: x, ts: x.last, row: r}
 	m.binds = make([][]event.Event, len(x.binds))
 	for i := range x.binds {
 		m.binds[i] = slices.Clone(x.binds[i])
-		m.order = append(m.order, x.at[i]...)
 	}
+	m.order = positions(x)
 	return m
 }
 
@@ -542,21 +614,22 @@ func (op *patternOp) matchChunks(evs []event.Event, binds [][][]event.Event, p *
 	return chunks
 }
 
+// wait makes x a waiting absence.
+func (op *patternOp) wait(k int32, x *run) {
+	x.waiting = true
+	heap.Push(&op.waits, waitingRun{deadline: op.deadline(x), key: k, r: x, order: positions(x)})
+}
+
 // due implements timedOp: absences complete when the watermark passes
 // their deadline; other expiries need no phase of their own.
 func (op *patternOp) due() int64 {
-	if !op.absence {
+	for len(op.waits) > 0 && op.waits[0].r.dead {
+		heap.Pop(&op.waits)
+	}
+	if len(op.waits) == 0 {
 		return math.MaxInt64
 	}
-	d := int64(math.MaxInt64)
-	for _, part := range op.parts {
-		for _, x := range part.runs {
-			if !x.dead {
-				d = min(d, addSat(op.deadline(x), 1))
-			}
-		}
-	}
-	return d
+	return addSat(op.waits[0].deadline, 1)
 }
 
 func (op *patternOp) bound(ts int64) int64 {
@@ -571,26 +644,25 @@ func (op *patternOp) bound(ts int64) int64 {
 // start; other runs past their deadline are removed.
 func (op *patternOp) fire(w int64, root *prov) []*chunk {
 	var ms []match
-	for _, k := range op.keys.sorted() {
-		if int(k) >= len(op.parts) {
+	for len(op.waits) > 0 && op.waits[0].deadline < w {
+		wr := heap.Pop(&op.waits).(waitingRun)
+		if wr.r.dead {
 			continue
 		}
-		part := op.parts[k]
-		for _, x := range part.runs {
-			if x.dead || op.deadline(x) >= w {
-				continue
-			}
-			if x.waiting {
-				m := op.matchOf(k, x, -1)
-				m.ts = op.deadline(x)
-				ms = append(ms, m)
-			}
-			x.dead = true
-		}
-		part.runs = slices.DeleteFunc(part.runs, func(x *run) bool { return x.dead })
+		m := op.matchOf(wr.key, wr.r, -1)
+		m.ts = wr.deadline
+		ms = append(ms, m)
+		wr.r.dead = true
 	}
-	// Keys came in key order and runs in start order; order by deadline.
-	slices.SortStableFunc(ms, func(a, b match) int { return cmp.Compare(a.ts, b.ts) })
+	// By deadline, then partition key, then run start (VPL.md §7.3);
+	// inferred partitions are one partition to the user.
+	if op.p.KeyFields == nil && len(op.keys.fields) > 0 {
+		op.keys.sorted()
+		slices.SortStableFunc(ms, func(a, b match) int {
+			return cmp.Or(cmp.Compare(a.ts, b.ts), cmp.Compare(op.keys.rank[a.key], op.keys.rank[b.key]),
+				cmp.Compare(a.r.id, b.r.id), slices.Compare(a.order, b.order))
+		})
+	}
 	var evs []event.Event
 	var binds [][][]event.Event
 	for _, m := range ms {
@@ -608,14 +680,32 @@ func (op *patternOp) fire(w int64, root *prov) []*chunk {
 	return chunks
 }
 
+// sweep drops dead and expired runs from every partition, so partitions
+// that see no more events do not keep their runs forever.
+func (op *patternOp) sweep(w int64) {
+	for _, part := range op.parts {
+		part.runs = slices.DeleteFunc(part.runs, func(x *run) bool { return x.dead || op.gone(x, w) })
+	}
+	op.swept = 0
+}
+
 // aliasAgg evaluates count(a), sum(a.f), ... over the events bound to a.
 func aliasAgg(e *planner.AliasAgg, evs []event.Event) event.Value {
-	if e.Fn == "count" {
-		return event.Int(int64(len(evs)))
+	if e.Fn == "count" && e.Field == "" {
+		return event.Int(int64(len(evs))) // count(a): the events bound
 	}
 	vals := make([]event.Value, len(evs))
 	for i := range evs {
 		vals[i], _ = evs[i].Get(e.Field)
+	}
+	if e.Fn == "count" {
+		n := 0
+		for _, v := range vals {
+			if !v.IsNull() {
+				n++
+			}
+		}
+		return event.Int(int64(n))
 	}
 	fn, ok := agg.Parse(e.Fn, 1)
 	if !ok {

@@ -30,9 +30,10 @@ type rowEnv struct {
 	abandon bool
 	// aggVals holds the results of a released group's aggregate calls.
 	aggVals []event.Value
-	// runBinds, when set, binds aliases to a pattern run's events instead
-	// of the chunk's alias columns.
-	runBinds map[string][]event.Event
+	// runBinds, when set, binds runAliases[i] to a pattern run's events
+	// runBinds[i] instead of the chunk's alias columns.
+	runBinds   [][]event.Event
+	runAliases []string
 }
 
 // evalRow evaluates e for one row. It never fails: errors are null
@@ -173,7 +174,12 @@ func (env *rowEnv) bound(alias string) *event.Event {
 // boundAll returns every event bound to alias, in binding order.
 func (env *rowEnv) boundAll(alias string) []event.Event {
 	if env.runBinds != nil {
-		return env.runBinds[alias]
+		for i, a := range env.runAliases {
+			if a == alias && i < len(env.runBinds) {
+				return env.runBinds[i]
+			}
+		}
+		return nil
 	}
 	if env.view == nil {
 		return nil

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"container/heap"
 	"encoding/binary"
 
 	"github.com/cockroachdb/errors"
@@ -489,6 +490,7 @@ func (op *patternOp) snapshot(w *stateWriter) {
 			w.int(x.start)
 			w.int(int64(x.pos))
 			w.int(x.last)
+			w.int(x.bornW)
 			w.bool(x.waiting)
 			for k := range x.binds {
 				w.events(x.binds[k])
@@ -510,7 +512,7 @@ func (op *patternOp) restore(r *stateReader) error {
 		part := &partition{}
 		nr := r.count()
 		for j := 0; j < nr && r.err == nil; j++ {
-			x := &run{id: r.int(), start: r.int(), pos: int(r.int()), last: r.int(), waiting: r.bool(),
+			x := &run{id: r.int(), start: r.int(), pos: int(r.int()), last: r.int(), bornW: r.int(), waiting: r.bool(),
 				binds: make([][]event.Event, n), at: make([][]int64, n)}
 			if x.pos < 0 || x.pos > n {
 				r.fail("pattern run")
@@ -524,6 +526,9 @@ func (op *patternOp) restore(r *stateReader) error {
 				}
 			}
 			part.runs = append(part.runs, x)
+			if x.waiting {
+				heap.Push(&op.waits, waitingRun{deadline: op.deadline(x), key: int32(i), r: x, order: positions(x)})
+			}
 		}
 		op.parts = append(op.parts, part)
 	}

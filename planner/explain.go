@@ -110,6 +110,14 @@ func explainStream(s *Stream) *ExplainNode {
 			explainAgg(n, op)
 		case *Pattern:
 			n.Args["policy"] = op.Policy
+			if op.KeyFields != nil {
+				var ks []string
+				for t, f := range op.KeyFields {
+					ks = append(ks, t+"."+f)
+				}
+				slices.Sort(ks)
+				n.Args["partition_inferred"] = strings.Join(ks, ", ")
+			}
 			n.Args["input_order"] = "arrival"
 			if op.Within > 0 {
 				n.Args["within"] = strconv.FormatInt(op.Within, 10)

@@ -16,6 +16,12 @@ type Pattern struct {
 	Nots   []PatternNot
 	Within int64  // ns; 0: unbounded
 	Policy string // "next" (default), "any" or "strict"
+	// KeyFields, when set, partitions runs by a key the predicates imply:
+	// every step after the first and every negation require a field of
+	// their event to equal one field of the first step's event, so an
+	// event can only advance or kill runs of its own key. Maps an event
+	// type to its key field.
+	KeyFields map[string]string
 }
 
 // PatternStep is one step: an event of Type for which Pred is exactly
@@ -119,6 +125,9 @@ func (l *lowerer) lowerPatternHead(st *Stream, s *vpl.StreamDecl, sc *scope) ([]
 		ref := aliasRef{name: alias, kinds: l.declKinds(typ, 0)}
 		// The candidate's fields are bare names; earlier aliases are bound.
 		psc := &scope{aliases: sc.aliases, kinds: l.declKinds(typ, 0)}
+		if !kleene {
+			psc.alias = alias // the step's own alias is the candidate
+		}
 		if kleene {
 			// Own alias: the previous element of the Kleene step.
 			with := map[string]aliasRef{}
@@ -239,6 +248,8 @@ func (l *lowerer) lowerPatternHead(st *Stream, s *vpl.StreamDecl, sc *scope) ([]
 				psc := &scope{aliases: map[string]aliasRef{}, kinds: l.declKinds(p.Steps[0].Type, 0)}
 				if p.Steps[0].Kleene {
 					psc.aliases[p.Steps[0].Alias] = sc.aliases[p.Steps[0].Alias]
+				} else {
+					psc.alias = p.Steps[0].Alias // the candidate
 				}
 				pred, err := l.lowerExpr(op.Args[0].Value, psc)
 				if err != nil {
@@ -263,6 +274,9 @@ func (l *lowerer) lowerPatternHead(st *Stream, s *vpl.StreamDecl, sc *scope) ([]
 	}
 	if _, named := s.Source.(*vpl.NameSource); !named || len(st.Inputs) == 0 {
 		st.Inputs = patternInputs(p)
+	}
+	if len(st.PartitionBy) == 0 {
+		p.KeyFields = inferKeys(p)
 	}
 	st.Ops = append(st.Ops, p)
 	// After the matcher, bare names read the last bound event and every
@@ -430,4 +444,58 @@ func (l *lowerer) aliasAggregate(fn string, args []vpl.Arg, sc *scope) Expr {
 		}
 	}
 	return nil
+}
+
+// inferKeys finds the partition key that the predicates imply (see
+// Pattern.KeyFields), or nil. Under policy strict every event of a step
+// type concerns every run, so nothing is inferred there.
+func inferKeys(p *Pattern) map[string]string {
+	// A Kleene first step collects events of any key after its first.
+	if p.Policy == "strict" || len(p.Steps) < 2 || p.Steps[0].Kleene {
+		return nil
+	}
+	first := p.Steps[0].Alias
+	keys := map[string]string{}
+	firstField := ""
+	set := func(typ, field string) bool {
+		if f, ok := keys[typ]; ok && f != field {
+			return false
+		}
+		keys[typ] = field
+		return true
+	}
+	link := func(typ string, pred Expr) bool {
+		for _, c := range conjuncts(pred) {
+			b, ok := c.(*Binary)
+			if !ok || b.Op != scalar.OpEq {
+				continue
+			}
+			f, okf := b.X.(*FieldRef)
+			a, oka := b.Y.(*AliasField)
+			if !okf || !oka {
+				f, okf = b.Y.(*FieldRef)
+				a, oka = b.X.(*AliasField)
+			}
+			if !okf || !oka || a.Alias != first || (firstField != "" && a.Field != firstField) {
+				continue
+			}
+			firstField = a.Field
+			return set(typ, f.Name)
+		}
+		return false
+	}
+	for _, st := range p.Steps[1:] {
+		if st.Pred == nil || !link(st.Type, st.Pred) {
+			return nil
+		}
+	}
+	for _, n := range p.Nots {
+		if n.Pred == nil || !link(n.Type, n.Pred) {
+			return nil
+		}
+	}
+	if !set(p.Steps[0].Type, firstField) {
+		return nil
+	}
+	return keys
 }

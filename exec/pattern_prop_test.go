@@ -1,0 +1,63 @@
+package exec
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/varpulis/varpulis-go/internal/patternoracle"
+)
+
+// TestPatternsAgainstOracle compares the pattern operator with the
+// brute-force oracle on small random cases under each policy, including
+// within, negations, absences, Kleene steps and partitions, with random
+// batch sizes.
+func TestPatternsAgainstOracle(t *testing.T) {
+	// At least 10,000 cases per policy. The generator draws policy any
+	// less often and keeps its inputs small; cases drawn for a policy that
+	// has its share are moved to strict, which costs no more to check.
+	quota := 10000
+	if testing.Short() {
+		quota = 300
+	}
+	r := rand.New(rand.NewPCG(17, 29))
+	policies := map[string]int{}
+	for i := 0; policies["next"] < quota || policies["any"] < quota || policies["strict"] < quota; i++ {
+		p, evs := patternoracle.Random(r)
+		pol := p.Policy
+		if pol == "" {
+			pol = "next" // the default
+		}
+		if policies[pol] >= quota {
+			pol, p.Policy = "strict", "strict"
+		}
+		policies[pol]++
+		src := p.VPL()
+		want := patternoracle.Matches(p, evs)
+		sink := &jsonSink{}
+		rt, err := New(planOf(t, src), Options{Sink: sink})
+		if err != nil {
+			t.Fatalf("case %d: %s: %v", i, src, err)
+		}
+		var base int64
+		for start := 0; start < len(evs); {
+			end := min(len(evs), start+1+r.IntN(6))
+			for _, b := range batches(t, evs[start:end]) {
+				if err := rt.Process(b, base); err != nil {
+					t.Fatal(err)
+				}
+				base += int64(b.Len())
+				b.Rec.Release()
+			}
+			start = end
+		}
+		if err := rt.Finish(); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(sink.lines, "\n"); got != strings.Join(want, "\n") {
+			t.Fatalf("case %d differs\nprogram:\n%s\ninput:\n%s\n got:\n%s\nwant:\n%s", i, src,
+				patternoracle.Evt(evs), got, strings.Join(want, "\n"))
+		}
+	}
+	t.Logf("cases per policy: %v", policies)
+}
