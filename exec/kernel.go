@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"cmp"
 	"math"
 	"unsafe"
 
@@ -339,9 +340,9 @@ func typedBinary(out *vec, op scalar.Op, x, y *vec, n int, sel []int32) bool {
 			}
 			var c int
 			if bothInt {
-				c = cmp3(a.int(r), b.int(r))
+				c = cmp.Compare(a.int(r), b.int(r))
 			} else {
-				c = cmp3f(a.float(r), b.float(r))
+				c = cmp.Compare(a.float(r), b.float(r))
 			}
 			out.i64[r] = b2i(cmpHolds(op, c))
 		}
@@ -428,26 +429,6 @@ func allValid(n int) []byte {
 		b[i] = 0xff
 	}
 	return b
-}
-
-func cmp3(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func cmp3f(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func cmpHolds(op scalar.Op, c int) bool {

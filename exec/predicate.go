@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/varpulis/varpulis-go/event"
@@ -186,7 +187,7 @@ func cmpColConst(op scalar.Op, col, k *vec, sel []int32, out []int32) ([]int32, 
 func cmpFloats(op scalar.Op, xs []float64, valid []byte, c float64, sel []int32, out []int32) []int32 {
 	if valid != nil {
 		for _, r := range sel {
-			if valid[r>>3]&(1<<(r&7)) != 0 && cmpHolds(op, cmp3f(xs[r], c)) {
+			if valid[r>>3]&(1<<(r&7)) != 0 && cmpHolds(op, cmp.Compare(xs[r], c)) {
 				out = append(out, r)
 			}
 		}
@@ -241,7 +242,7 @@ func b2int(b bool) int {
 
 func cmpInts(op scalar.Op, xs []int64, valid []byte, c int64, sel []int32, out []int32) []int32 {
 	for _, r := range sel {
-		if (valid == nil || valid[r>>3]&(1<<(r&7)) != 0) && cmpHolds(op, cmp3(xs[r], c)) {
+		if (valid == nil || valid[r>>3]&(1<<(r&7)) != 0) && cmpHolds(op, cmp.Compare(xs[r], c)) {
 			out = append(out, r)
 		}
 	}

@@ -121,7 +121,7 @@ func newSimulateCmd() *cobra.Command {
 			if !quiet {
 				fmt.Fprintf(diag, "simulate: events=%d rejected=%d late=%d outputs=%d\n", st.events, st.rejected, st.late, sink.count)
 			}
-			if st.elapsed > 0 && verbose {
+			if st.elapsed > 0 && verbose && !quiet {
 				fmt.Fprintf(diag, "simulate: %.0f events/s\n", float64(st.events)/st.elapsed.Seconds())
 			}
 			if runErr != nil {
@@ -181,7 +181,7 @@ func simulate(l *loaded, in io.Reader, name string, sink exec.Sink, diag *bufio.
 		if verbose {
 			for i := 0; i < b.Len(); i++ {
 				ev := b.Event(i)
-				line = appendEventText(append(line[:0], "in "...), &ev)
+				line = event.AppendEvent(append(line[:0], "in "...), &ev, event.FormatText)
 				diag.Write(append(line, '\n'))
 			}
 		}
@@ -200,21 +200,4 @@ func simulate(l *loaded, in io.Reader, name string, sink exec.Sink, diag *bufio.
 	st.rejected = int64(rd.Rejected())
 	st.elapsed = time.Since(start)
 	return st, nil
-}
-
-// appendEventText writes an event in the text form of VPL.md §7.2.
-func appendEventText(b []byte, e *event.Event) []byte {
-	b = event.AppendTimestamp(b, e.TS)
-	b = append(b, ' ')
-	b = append(b, e.Type...)
-	b = append(b, " {"...)
-	for i, f := range e.Fields {
-		if i > 0 {
-			b = append(b, ", "...)
-		}
-		b = append(b, f.Name...)
-		b = append(b, ": "...)
-		b = event.AppendText(b, f.Value)
-	}
-	return append(b, '}')
 }
