@@ -134,8 +134,14 @@ type Acc interface {
 	UpdateSpans(spans []Span, col *Column)
 	// Result returns group g's aggregate (VPL.md §4.4).
 	Result(g int32) event.Value
+	// AppendResults appends the Result of each group to out.
+	AppendResults(out []event.Value, groups []int32) []event.Value
 	// Reset empties group g for reuse.
 	Reset(g int32)
+	// Move gives group dst the state of group src, replacing its own, and
+	// empties src (the window operator keeps a key's windows in adjacent
+	// groups and shifts them now and then).
+	Move(dst, src int32)
 	// AppendState appends a snapshot of group g's state to b.
 	AppendState(b []byte, g int32) []byte
 	// LoadState replaces group g's state by the snapshot at the start of b

@@ -125,10 +125,19 @@ func (d *driver) restore(t *testing.T) {
 
 func (d *driver) check(t *testing.T, where string) {
 	t.Helper()
-	for g := range d.ngroup {
+	groups := d.rng.Perm(d.ngroup)
+	g32 := make([]int32, len(groups))
+	for i, g := range groups {
+		g32[i] = int32(g)
+	}
+	all := d.acc.AppendResults([]event.Value{event.Int(-1)}, g32)
+	for i, g := range groups {
 		want := refFold(d.spec, d.seen[g])
 		if got := d.acc.Result(int32(g)); !identical(got, want) {
 			t.Fatalf("%v %s group %d: got %s, want %s\ninput %d values", d.spec.Fn, where, g, show(got), show(want), len(d.seen[g]))
+		}
+		if got := all[1+i]; !identical(got, want) {
+			t.Fatalf("%v %s group %d: AppendResults gives %s, want %s", d.spec.Fn, where, g, show(got), show(want))
 		}
 	}
 }

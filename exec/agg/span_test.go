@@ -28,7 +28,7 @@ func (d *driver) spans(vals []event.Value) {
 }
 
 // TestSpansAgainstReference: folding through spans, mixed with ordinary
-// batches and snapshots, gives the reference fold to the last bit.
+// batches, moves and snapshots, gives the reference fold to the last bit.
 func TestSpansAgainstReference(t *testing.T) {
 	iters := 300
 	if testing.Short() {
@@ -40,7 +40,7 @@ func TestSpansAgainstReference(t *testing.T) {
 			profile := rng.IntN(5)
 			d := &driver{rng: rng, spec: spec, acc: New(spec), ngroup: 1 + rng.IntN(8)}
 			d.seen = make([][]event.Value, d.ngroup)
-			d.acc.Resize(d.ngroup)
+			d.acc.Resize(d.ngroup + 1) // the last group is the spare of swap
 			for n := rng.IntN(60); n > 0; {
 				k := min(n, 1+rng.IntN(12))
 				n -= k
@@ -57,12 +57,32 @@ func TestSpansAgainstReference(t *testing.T) {
 				} else {
 					d.spans(vals)
 				}
+				if rng.IntN(3) == 0 {
+					d.swap(t)
+				}
 				if rng.IntN(5) == 0 {
 					d.check(t, "mid-stream")
 					d.restore(t)
+					d.acc.Resize(d.ngroup + 1)
 				}
 			}
 			d.check(t, "at end")
 		}
+	}
+}
+
+// swap exchanges two groups' states with Move through the spare group
+// (group ngroup), which must be left empty.
+func (d *driver) swap(t *testing.T) {
+	a, b, spare := int32(d.rng.IntN(d.ngroup)), int32(d.rng.IntN(d.ngroup)), int32(d.ngroup)
+	d.acc.Move(spare, a)
+	d.acc.Move(a, b)
+	d.acc.Move(b, spare)
+	d.seen[a], d.seen[b] = d.seen[b], d.seen[a]
+	if got, want := d.acc.Result(spare), refFold(d.spec, nil); !identical(got, want) {
+		t.Fatalf("%v: a moved-from group reads %s, want %s", d.spec.Fn, show(got), show(want))
+	}
+	if got, want := d.acc.AppendState(nil, spare), New(d.spec).AppendState(nil, 0); string(got) != string(want) {
+		t.Fatalf("%v: a moved-from group's state %x, want the empty state %x", d.spec.Fn, got, want)
 	}
 }
