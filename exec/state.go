@@ -6,6 +6,7 @@ import (
 
 	"github.com/cockroachdb/errors"
 	"github.com/varpulis/varpulis-go/event"
+	"github.com/varpulis/varpulis-go/planner"
 )
 
 // Snapshots. A runtime's state between two batches (the source's maxTs,
@@ -300,16 +301,21 @@ func (g *groupAgg) snapshotGroup(w *stateWriter, s int32) {
 // restoreGroup allocates a group and loads its state.
 func (g *groupAgg) restoreGroup(r *stateReader) int32 {
 	s := g.alloc()
+	g.loadGroup(r, s)
+	return s
+}
+
+// loadGroup loads the state of group s.
+func (g *groupAgg) loadGroup(r *stateReader, s int32) {
 	for _, a := range g.accs {
 		b := r.bytes()
 		if r.err != nil {
-			return s
+			return
 		}
 		if rest, err := a.LoadState(b, s); err != nil || len(rest) != 0 {
 			r.fail("aggregate state")
 		}
 	}
-	return s
 }
 
 func (op *runningAggOp) snapshot(w *stateWriter) {
@@ -332,17 +338,20 @@ func (op *runningAggOp) restore(r *stateReader) error {
 func (op *windowOp) snapshot(w *stateWriter) {
 	op.keys.snapshot(w)
 	w.int(op.seq)
-	// time windows
-	w.uint(uint64(len(op.perKey)))
-	for _, wins := range op.perKey {
-		w.uint(uint64(len(wins)))
-		for _, win := range wins {
-			w.int(win.start)
-			w.int(win.end)
-			w.bool(win.fired)
-			w.events(win.events)
+	// time windows, per key in start order
+	w.uint(uint64(len(op.rings)))
+	d, s := op.w.Size, op.slide()
+	for k := range op.rings {
+		ring := &op.rings[k]
+		w.uint(uint64(ring.n))
+		for i := range ring.n {
+			sl := ring.at(i)
+			w.int(op.wj[sl] * s)
+			w.int(op.wj[sl]*s + d)
+			w.bool(op.st[sl] == winFired)
+			w.events(op.evsAt(sl))
 			if op.agg != nil {
-				op.agg.snapshotGroup(w, win.slot)
+				op.agg.snapshotGroup(w, sl)
 			}
 		}
 	}
@@ -402,22 +411,41 @@ func (op *windowOp) restore(r *stateReader) error {
 	op.keys.restore(r)
 	op.seq = r.int()
 	nk := r.count()
-	op.perKey = make([][]*timeWin, nk)
+	if nk > 0 && op.w.Kind != planner.Tumbling && op.w.Kind != planner.Sliding {
+		r.fail("time windows")
+		return r.err
+	}
+	op.rings = make([]timeRing, nk)
+	d, s := op.w.Size, op.slide()
 	for k := 0; k < nk && r.err == nil; k++ {
+		ring := &op.rings[k]
 		n := r.count()
 		for i := 0; i < n && r.err == nil; i++ {
-			win := &timeWin{start: r.int(), end: r.int(), slot: -1}
-			win.fired = r.bool()
-			win.events = r.events()
-			if op.agg != nil {
-				win.slot = op.agg.restoreGroup(r)
+			start, end := r.int(), r.int()
+			j := floorDiv(start, s)
+			if j*s != start || start+d != end || ring.n > 0 && j <= ring.last {
+				r.fail("time window bounds")
+				break
 			}
-			op.perKey[k] = append(op.perKey[k], win)
+			st := winOpen
+			if r.bool() {
+				st = winFired
+			}
+			op.insert(ring, ring.n, j, st)
+			sl := ring.at(ring.n - 1)
+			if evs := r.events(); evs != nil && op.evs != nil {
+				op.evs[sl] = evs
+			}
+			if op.agg != nil {
+				op.agg.loadGroup(r, sl)
+			}
 		}
+		op.findRun(ring)
 	}
+	op.dueAt = op.dueTime()
 	nc := r.count()
 	for i := 0; i < nc && r.err == nil; i++ {
-		cw := &countWin{slot: -1, n: r.int(), first: r.int(), last: r.int()}
+		cw := countWin{slot: -1, n: r.int(), first: r.int(), last: r.int()}
 		cw.events = r.events()
 		if nv := r.count(); nv > 0 {
 			cw.vals = make([][]event.Value, nv)

@@ -12,16 +12,21 @@ import (
 // groupAgg evaluates an aggregate's calls into accumulators and its items
 // into output values.
 type groupAgg struct {
-	rt    *Runtime
-	plan  *planner.Aggregate
-	args  []kernel // per call; nil for count()
-	accs  []agg.Acc
-	free  []int32
-	n     int32
-	vals  []event.Value // scratch: call results of one group
-	cols  []agg.Column
+	rt     *Runtime
+	plan   *planner.Aggregate
+	args   []kernel // per call; nil for count()
+	accs   []agg.Acc
+	direct []int // per item: the call it reads bare (most items), or -1
+	free   []int32
+	n      int32
+	vals   []event.Value // scratch: call results of one group
+	cols   []agg.Column
+	// Folds queued until flush, in event order. An operator queues either
+	// (slot, row) pairs or spans, never both.
 	slots []int32
 	rows  []int32
+	spans []agg.Span
+	state []byte // scratch for move
 }
 
 func newGroupAgg(rt *Runtime, a *planner.Aggregate) *groupAgg {
@@ -34,6 +39,13 @@ func newGroupAgg(rt *Runtime, a *planner.Aggregate) *groupAgg {
 		} else {
 			g.args = append(g.args, nil)
 		}
+	}
+	for _, it := range a.Items {
+		d := -1
+		if ref, ok := it.X.(*planner.AggRef); ok && ref.Slot < len(a.Calls) {
+			d = ref.Slot
+		}
+		g.direct = append(g.direct, d)
 	}
 	g.vals = make([]event.Value, len(a.Calls))
 	g.cols = make([]agg.Column, len(a.Calls))
@@ -58,18 +70,44 @@ func (g *groupAgg) alloc() int32 {
 		return s
 	}
 	s := g.n
-	g.n++
-	for _, a := range g.accs {
-		a.Resize(int(g.n))
-	}
+	g.resize(g.n + 1)
 	return s
 }
 
-func (g *groupAgg) release(s int32) {
+// resize makes groups [0, n) exist (time windows hand out group ids
+// themselves, in blocks).
+func (g *groupAgg) resize(n int32) {
+	if n <= g.n {
+		return
+	}
+	g.n = n
+	for _, a := range g.accs {
+		a.Resize(int(n))
+	}
+}
+
+func (g *groupAgg) reset(s int32) {
 	for _, a := range g.accs {
 		a.Reset(s)
 	}
+}
+
+func (g *groupAgg) release(s int32) {
+	g.reset(s)
 	g.free = append(g.free, s)
+}
+
+// move gives group dst the state of group src and empties src; rare (a
+// ring of time windows outgrew its block), so it goes through the exact
+// snapshot form.
+func (g *groupAgg) move(dst, src int32) {
+	for _, a := range g.accs {
+		g.state = a.AppendState(g.state[:0], src)
+		if _, err := a.LoadState(g.state, dst); err != nil {
+			panic("exec: moving aggregate state: " + err.Error())
+		}
+		a.Reset(src)
+	}
 }
 
 // bind evaluates the call arguments over a chunk's selection.
@@ -114,15 +152,25 @@ func (g *groupAgg) add(s, r int32) {
 	g.rows = append(g.rows, r)
 }
 
+// addSpan queues row r of the bound chunk for groups first..first+n-1.
+func (g *groupAgg) addSpan(first, n, r int32) {
+	g.spans = append(g.spans, agg.Span{First: first, N: n, Row: r})
+}
+
 // flush folds the queued rows into their groups, in queue order.
 func (g *groupAgg) flush() {
-	if len(g.rows) == 0 {
-		return
+	if len(g.rows) > 0 {
+		for i, a := range g.accs {
+			a.Update(g.slots, g.rows, &g.cols[i])
+		}
+		g.slots, g.rows = g.slots[:0], g.rows[:0]
 	}
-	for i, a := range g.accs {
-		a.Update(g.slots, g.rows, &g.cols[i])
+	if len(g.spans) > 0 {
+		for i, a := range g.accs {
+			a.UpdateSpans(g.spans, &g.cols[i])
+		}
+		g.spans = g.spans[:0]
 	}
-	g.slots, g.rows = g.slots[:0], g.rows[:0]
 }
 
 // results evaluates the items for group s.
@@ -131,15 +179,35 @@ func (g *groupAgg) results(s int32, out []event.Value) []event.Value {
 		g.vals[i] = a.Result(s)
 	}
 	env := rowEnv{rt: g.rt, aggVals: g.vals}
-	for _, it := range g.plan.Items {
-		out = append(out, evalRow(it.X, &env))
+	for i, it := range g.plan.Items {
+		if d := g.direct[i]; d >= 0 {
+			out = append(out, g.vals[d])
+		} else {
+			out = append(out, evalRow(it.X, &env))
+		}
 	}
 	return out
 }
 
-// foldValues computes the items over explicit argument values (sessions and
-// sliding count windows keep their events' values and fold at release).
-func (g *groupAgg) foldValues(vals [][]event.Value, out []event.Value) []event.Value {
+// appendResults appends item i of group s to items[i], for every item.
+func (g *groupAgg) appendResults(s int32, items [][]event.Value) {
+	for i, a := range g.accs {
+		g.vals[i] = a.Result(s)
+	}
+	env := rowEnv{rt: g.rt, aggVals: g.vals}
+	for i, it := range g.plan.Items {
+		if d := g.direct[i]; d >= 0 {
+			items[i] = append(items[i], g.vals[d])
+		} else {
+			items[i] = append(items[i], evalRow(it.X, &env))
+		}
+	}
+}
+
+// foldInto folds explicit argument values (sessions and sliding count
+// windows keep their events' values and fold at release) into a new
+// group, which the caller releases.
+func (g *groupAgg) foldInto(vals [][]event.Value) int32 {
 	s := g.alloc()
 	n := 0
 	if len(vals) > 0 {
@@ -155,9 +223,7 @@ func (g *groupAgg) foldValues(vals [][]event.Value, out []event.Value) []event.V
 		col := agg.Column{Kind: planner.KindAny, Value: func(r int32) event.Value { return vs[r] }}
 		a.Update(slots, rows, &col)
 	}
-	out = g.results(s, out)
-	g.release(s)
-	return out
+	return s
 }
 
 // windowOp is .window(...), alone or with .aggregate(...).
@@ -171,14 +237,28 @@ type windowOp struct {
 	keys     *keyIndex
 	agg      *groupAgg
 	kbuf     []int32
-	// time windows: per key id, its open (and kept) windows by start
-	perKey [][]*timeWin
-	spare  []*timeWin
-	seq    int64 // arrival counter, orders values kept by sessions
-	counts []*countWin
-	sess   map[int32][]*session
+	// time windows (window_time.go): per key id, its ring of windows; per
+	// slot, a window's j, state and (when kept) events
+	rings      []timeRing
+	wj         []int64
+	st         []uint8
+	evs        [][]event.Event
+	blocks     slotBlocks
+	minRing    int32    // block size for the windows of one event
+	dueAt      int64    // least end of an open window
+	dueBuf     []winRef // scratch of fire
+	sortBuf    []winRef
+	sortCounts []int32
+	reemit     []winRef // windows a late event updated, to emit again
+	seq        int64    // arrival counter, orders values kept by sessions
+	counts     []countWin
+	sess       map[int32][]*session
 	// sessions released per key: late events up to here are dropped
 	releasedUntil map[int32]int64
+	// releases being built: aggregate rows column by column, else events
+	rel      relBuf
+	relEvs   []event.Event
+	relNames []string
 }
 
 // countWin is the state of a count window (and the ring of a sliding one).
@@ -199,20 +279,21 @@ type session struct {
 	events      []event.Event
 }
 
-type timeWin struct {
-	start, end int64
-	slot       int32
-	fired      bool
-	reemit     bool
-	events     []event.Event
-}
-
 func newWindowOp(rt *Runtime, si int, s *planner.Stream, w *planner.Window) *windowOp {
 	op := &windowOp{rt: rt, si: si, stream: s.Name, w: w, lateness: s.AllowedLateness,
-		keys: newKeyIndex(s.PartitionBy), sess: map[int32][]*session{}, releasedUntil: map[int32]int64{}}
+		keys: newKeyIndex(s.PartitionBy), sess: map[int32][]*session{}, releasedUntil: map[int32]int64{},
+		dueAt: math.MaxInt64, minRing: 1}
 	op.dacc = func() int64 { return rt.dacc[si] }
 	if w.Agg != nil {
 		op.agg = newGroupAgg(rt, w.Agg)
+		op.relNames = releaseNames(s.PartitionBy, w.Agg)
+	}
+	if w.Kind == planner.Tumbling || w.Kind == planner.Sliding {
+		// Room for the windows of one event and the next one's.
+		per := (w.Size+op.slide()-1)/op.slide() + 1
+		for int64(op.minRing) < min(per, 1<<16) {
+			op.minRing *= 2
+		}
 	}
 	return op
 }
@@ -243,136 +324,12 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-// addTime adds events to tumbling and sliding windows. Windows fire in
-// the watermark phase; here only an allowed-lateness update re-emits.
-func (op *windowOp) addTime(c *chunk) []*chunk {
-	op.kbuf = op.keys.ids(c, c.sel, op.kbuf[:0])
-	for len(op.perKey) < op.keys.Len() {
-		op.perKey = append(op.perKey, nil)
-	}
-	var reemit []*timeWin
-	d, s := op.w.Size, op.w.Slide
-	if op.w.Kind == planner.Tumbling {
-		s = d
-	}
-	dacc := op.dacc()
-	for i, r := range c.sel {
-		ts := c.ts[r]
-		w := subSat(c.maxTsAt(r), dacc)
-		k := op.kbuf[i]
-		wins := op.perKey[k]
-		// The windows containing ts start at j·s for j in [jlo, jhi]
-		// (tumbling: one; sliding: every integer j, §11.6).
-		jhi := floorDiv(ts, s)
-		jlo := floorDiv(ts-d, s) + 1
-		// Find the first kept window starting at or after jlo·s; windows
-		// of in-order data are at the end, so search from there.
-		p, _ := slices.BinarySearchFunc(wins, jlo*s, func(w *timeWin, start int64) int { return cmpInt64(w.start, start) })
-		added := false
-		for j := jlo; j <= jhi; j++ {
-			start := j * s
-			end := start + d
-			var win *timeWin
-			if p < len(wins) && wins[p].start == start {
-				win = wins[p]
-				p++
-			}
-			if end <= w && (win == nil || win.fired) {
-				// Released, or passed while empty: within the allowed
-				// lateness the window takes the event and emits its
-				// complete result again (or for the first time).
-				if addSat(end, op.lateness) <= w {
-					continue
-				}
-				if win == nil {
-					win = op.newWin(start, end)
-					win.fired = true
-					wins = slices.Insert(wins, p, win)
-					p++
-				}
-				if !win.reemit {
-					win.reemit = true
-					reemit = append(reemit, win)
-				}
-			} else if win == nil {
-				win = op.newWin(start, end)
-				wins = slices.Insert(wins, p, win)
-				p++
-			}
-			op.addToWin(win, c, r)
-			added = true
-		}
-		op.perKey[k] = wins
-		if !added {
-			op.rt.late++
-		}
-	}
-	if op.agg != nil {
-		op.agg.flush()
-	}
-	if len(reemit) == 0 {
-		return nil
-	}
-	// The complete result of each updated window again, with the same
-	// bounds, in the dispatch phase of the late event.
-	var rows []released
-	for _, win := range reemit {
-		win.reemit = false
-		if r, ok := op.releaseOne(op.keyOfWin(win), win.start, win.end, win.end, win.slot, nil, win.events); ok {
-			rows = append(rows, r)
-		}
-	}
-	return op.releaseChunks(rows, c)
-}
-
-// keyOfWin finds the key a window belongs to (only for the rare
-// re-emission path).
-func (op *windowOp) keyOfWin(win *timeWin) int32 {
-	for k, wins := range op.perKey {
-		if slices.Contains(wins, win) {
-			return int32(k)
-		}
-	}
-	return 0
-}
-
-// newWin creates the state of one time window.
-func (op *windowOp) newWin(start, end int64) *timeWin {
-	var win *timeWin
-	if n := len(op.spare); n > 0 {
-		win = op.spare[n-1]
-		op.spare = op.spare[:n-1]
-		*win = timeWin{}
-	} else {
-		win = &timeWin{}
-	}
-	win.start, win.end, win.slot = start, end, -1
-	if op.agg != nil {
-		win.slot = op.agg.alloc()
-	}
-	return win
-}
-
-func (op *windowOp) addToWin(win *timeWin, c *chunk, r int32) {
-	if op.agg != nil {
-		op.agg.add(win.slot, r)
-	}
-	if op.wantsEvents() {
-		win.events = append(win.events, c.rowEvent(int(r)))
-	}
-}
-
 // due implements timedOp.
 func (op *windowOp) due() int64 {
-	d := int64(math.MaxInt64)
-	for _, wins := range op.perKey {
-		for _, win := range wins {
-			if !win.fired {
-				d = min(d, win.end)
-				break
-			}
-		}
+	if op.w.Kind != planner.Session {
+		return op.dueAt
 	}
+	d := int64(math.MaxInt64)
 	for _, ss := range op.sess {
 		for _, s := range ss {
 			d = min(d, addSat(s.last, op.w.Size+1))
@@ -401,51 +358,7 @@ func (op *windowOp) fire(w int64, root *prov) []*chunk {
 	if op.w.Kind == planner.Session {
 		return op.fireSessions(w, root)
 	}
-	type due struct {
-		key int32
-		win *timeWin
-	}
-	var ds []due
-	for _, k := range op.keys.sorted() {
-		if int(k) >= len(op.perKey) {
-			continue
-		}
-		wins := op.perKey[k]
-		keep := wins[:0]
-		for i, win := range wins {
-			if !win.fired && win.end > w {
-				// Windows are ordered by start, so by end: none later is due.
-				keep = append(keep, wins[i:]...)
-				break
-			}
-			switch {
-			case !win.fired && win.end <= w:
-				ds = append(ds, due{k, win})
-				win.fired = true
-				if op.lateness > 0 {
-					keep = append(keep, win)
-				}
-			case win.fired && addSat(win.end, op.lateness) <= w:
-				op.drop(win) // past its allowed lateness
-			default:
-				keep = append(keep, win)
-			}
-		}
-		clear(wins[len(keep):])
-		op.perKey[k] = keep
-	}
-	// Keys came in key order; a stable sort by end keeps it within an end.
-	slices.SortStableFunc(ds, func(a, b due) int { return cmpInt64(a.win.end, b.win.end) })
-	var rows []released
-	for _, d := range ds {
-		if r, ok := op.releaseOne(d.key, d.win.start, d.win.end, d.win.end, d.win.slot, nil, d.win.events); ok {
-			rows = append(rows, r)
-		}
-		if op.lateness == 0 {
-			op.drop(d.win)
-		}
-	}
-	return op.firedChunks(rows, root)
+	return op.fireTime(w, root)
 }
 
 func cmpInt64(a, b int64) int {
@@ -458,49 +371,42 @@ func cmpInt64(a, b int64) int {
 	return 0
 }
 
-func (op *windowOp) drop(win *timeWin) {
-	if win.slot >= 0 {
-		op.agg.release(win.slot)
-	}
-	win.events = nil
-	op.spare = append(op.spare, win)
+// beginRelease starts collecting a round of releases.
+func (op *windowOp) beginRelease() {
+	op.rel.reset()
+	clear(op.relEvs)
+	op.relEvs = op.relEvs[:0]
 }
 
-// released is one release: the rows it emits (one aggregate row, or the
-// window's events) and its bounds.
-type released struct {
-	ts     int64
-	events []event.Event
-}
-
-// releaseOne builds one release. vals, when set, are argument values to
-// fold instead of the accumulator group slot.
-func (op *windowOp) releaseOne(key int32, start, end, ts int64, slot int32, vals [][]event.Value, events []event.Event) (released, bool) {
+// releaseWin adds one window's release to the round: one aggregate row
+// over group slot (or over explicit argument values when vals is set), or
+// the window's events; it returns the number of rows, 0 when .pattern
+// rejects the window or it has no events. The group is read when the
+// round's chunk is built, so it must live until then.
+func (op *windowOp) releaseWin(key int32, start, end, ts int64, slot int32, vals [][]event.Value, events []event.Event) int {
 	if op.w.Keep != nil && !op.keep(events) {
-		return released{}, false
+		return 0
 	}
+	if op.agg != nil {
+		op.aggRow(&op.rel, key, start, end, ts, slot, vals)
+		return 1
+	}
+	for _, e := range events {
+		e.TS = ts
+		op.relEvs = append(op.relEvs, e)
+	}
+	return len(events)
+}
+
+// relChunks builds the round's rows into chunks.
+func (op *windowOp) relChunks() []*chunk {
 	if op.agg == nil {
-		evs := make([]event.Event, len(events))
-		for i, e := range events {
-			e.TS = ts
-			evs[i] = e
-		}
-		return released{ts: ts, events: evs}, len(evs) > 0
+		return rowsChunks(op.relEvs, nil, nil, nil)
 	}
-	fields := make([]event.Field, 0, len(op.keys.fields)+2+len(op.agg.plan.Items))
-	fields = op.keys.appendFields(fields, key)
-	fields = append(fields, event.Field{Name: "window_start", Value: event.Timestamp(start)},
-		event.Field{Name: "window_end", Value: event.Timestamp(end)})
-	var res []event.Value
-	if vals != nil {
-		res = op.agg.foldValues(vals, nil)
-	} else {
-		res = op.agg.results(slot, nil)
+	if c := op.relChunk(&op.rel); c != nil {
+		return []*chunk{c}
 	}
-	for i, it := range op.agg.plan.Items {
-		fields = append(fields, event.Field{Name: it.Name, Value: res[i]})
-	}
-	return released{ts: ts, events: []event.Event{{Type: op.stream, TS: ts, Fields: fields}}}, true
+	return nil
 }
 
 // keep evaluates .pattern(name: events => p) over a release's events.
@@ -518,13 +424,10 @@ func (op *windowOp) keep(events []event.Event) bool {
 	return evalRow(op.w.Keep.Body, &env).IsTrue()
 }
 
-// firedChunks turns watermark releases into chunks ranked after root.
-func (op *windowOp) firedChunks(rows []released, root *prov) []*chunk {
-	var evs []event.Event
-	for _, r := range rows {
-		evs = append(evs, r.events...)
-	}
-	chunks := rowsChunks(evs, nil, nil, nil)
+// firedRelease turns the round's watermark releases into chunks ranked
+// after root.
+func (op *windowOp) firedRelease(root *prov) []*chunk {
+	chunks := op.relChunks()
 	rank := int32(0)
 	for _, c := range chunks {
 		p := *root
@@ -535,37 +438,53 @@ func (op *windowOp) firedChunks(rows []released, root *prov) []*chunk {
 	return chunks
 }
 
-// releaseChunks turns dispatch-phase releases into chunks descending from
-// the row that caused them: the last selected row of c.
-func (op *windowOp) releaseChunks(rows []released, c *chunk) []*chunk {
-	var evs []event.Event
-	for _, r := range rows {
-		evs = append(evs, r.events...)
-	}
+// dispatchRelease turns the round's dispatch-phase releases into chunks
+// descending from the row that caused them: the last selected row of c.
+func (op *windowOp) dispatchRelease(c *chunk) []*chunk {
 	last := c.sel[len(c.sel)-1]
-	prow := make([]int32, len(evs))
-	seq := make([]int32, len(evs))
-	for i := range evs {
-		prow[i], seq[i] = c.upRow(last), c.upSeq(last)+int32(i)
+	n := op.rel.len()
+	if op.agg == nil {
+		n = len(op.relEvs)
 	}
-	return rowsChunks(evs, c.prov, prow, seq)
+	for i := range n {
+		op.rel.prow = append(op.rel.prow, c.upRow(last))
+		op.rel.seq = append(op.rel.seq, c.upSeq(last)+int32(i))
+	}
+	return op.rowsRelease(c)
+}
+
+// rowsRelease builds the round's dispatch-phase releases, whose input rows
+// and ranks are in rel.prow and rel.seq, into chunks.
+func (op *windowOp) rowsRelease(c *chunk) []*chunk {
+	if op.agg == nil {
+		if len(op.relEvs) == 0 {
+			return nil
+		}
+		return rowsChunks(op.relEvs, c.prov, slices.Clone(op.rel.prow), slices.Clone(op.rel.seq))
+	}
+	out := op.relChunk(&op.rel)
+	if out == nil {
+		return nil
+	}
+	// The chunk keeps the row maps: copies, as rel is reused.
+	out.prov, out.up = c.prov, &upMap{prow: slices.Clone(op.rel.prow), seq: slices.Clone(op.rel.seq)}
+	return []*chunk{out}
 }
 
 // addCount adds events to count windows and releases full ones at once.
 func (op *windowOp) addCount(c *chunk) []*chunk {
 	n := op.w.Size
-	var evs []event.Event
-	var prow, seq []int32
 	op.kbuf = op.keys.ids(c, c.sel, op.kbuf[:0])
 	for len(op.counts) < op.keys.Len() {
-		op.counts = append(op.counts, &countWin{slot: -1})
+		op.counts = append(op.counts, countWin{slot: -1})
 	}
+	keepEvents := op.wantsEvents()
+	op.beginRelease()
 	for i, r := range c.sel {
 		k := op.kbuf[i]
-		cw := op.counts[k]
+		cw := &op.counts[k]
 		ts := c.ts[r]
-		var rel released
-		ok := false
+		rows := 0
 		if op.w.Kind == planner.CountWindow {
 			if cw.n == 0 {
 				cw.first = ts
@@ -578,16 +497,14 @@ func (op *windowOp) addCount(c *chunk) []*chunk {
 			if op.agg != nil {
 				op.agg.add(cw.slot, r)
 			}
-			if op.wantsEvents() {
+			if keepEvents {
 				cw.events = append(cw.events, c.rowEvent(int(r)))
 			}
 			if cw.n == n {
-				if op.agg != nil {
-					op.agg.flush()
-				}
-				rel, ok = op.releaseOne(k, cw.first, cw.last, cw.last, cw.slot, nil, cw.events)
+				// The group is read once the batch is folded, then freed.
+				rows = op.releaseWin(k, cw.first, cw.last, cw.last, cw.slot, nil, cw.events)
 				if cw.slot >= 0 {
-					op.agg.release(cw.slot)
+					op.rel.temp = append(op.rel.temp, cw.slot)
 				}
 				*cw = countWin{slot: -1}
 			}
@@ -603,7 +520,7 @@ func (op *windowOp) addCount(c *chunk) []*chunk {
 					cw.vals[i] = append(cw.vals[i], colValue(&op.agg.cols[i], r))
 				}
 			}
-			if op.wantsEvents() {
+			if keepEvents {
 				cw.events = append(cw.events, c.rowEvent(int(r)))
 			}
 			if int64(len(cw.tss)) > n {
@@ -620,21 +537,18 @@ func (op *windowOp) addCount(c *chunk) []*chunk {
 				if op.agg != nil && vals == nil {
 					vals = make([][]event.Value, len(op.agg.args))
 				}
-				rel, ok = op.releaseOne(k, cw.tss[0], cw.tss[len(cw.tss)-1], ts, -1, vals, cw.events)
+				rows = op.releaseWin(k, cw.tss[0], cw.tss[len(cw.tss)-1], ts, -1, vals, cw.events)
 			}
 		}
-		if ok {
-			for i := range rel.events {
-				evs = append(evs, rel.events[i])
-				prow = append(prow, c.upRow(r))
-				seq = append(seq, c.upSeq(r)+int32(i))
-			}
+		for j := range rows {
+			op.rel.prow = append(op.rel.prow, c.upRow(r))
+			op.rel.seq = append(op.rel.seq, c.upSeq(r)+int32(j))
 		}
 	}
 	if op.agg != nil {
 		op.agg.flush()
 	}
-	return rowsChunks(evs, c.prov, prow, seq)
+	return op.rowsRelease(c)
 }
 
 // addSession adds events to session windows: per key, events whose
@@ -786,15 +700,13 @@ func (op *windowOp) fireSessions(w int64, root *prov) []*chunk {
 		}
 		return 1
 	})
-	var rows []released
+	op.beginRelease()
 	for _, d := range ds {
 		end := addSat(d.s.last, op.w.Size)
 		op.releasedUntil[d.key] = max(op.releasedUntilOf(d.key), end)
-		if r, ok := op.releaseOne(d.key, d.s.start, end, end, -1, d.s.vals, d.s.events); ok {
-			rows = append(rows, r)
-		}
+		op.releaseWin(d.key, d.s.start, end, end, -1, d.s.vals, d.s.events)
 	}
-	return op.firedChunks(rows, root)
+	return op.firedRelease(root)
 }
 
 // runningAggOp is .aggregate without .window: after each event, the

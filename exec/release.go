@@ -1,0 +1,278 @@
+package exec
+
+import (
+	"math"
+	"slices"
+	"unsafe"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/varpulis/varpulis-go/event"
+	"github.com/varpulis/varpulis-go/planner"
+)
+
+// Window releases with .aggregate are built column by column: a sliding
+// window releases about one row per input event, so building each as an
+// event.Event and then a chunk from the events would cost more than the
+// window itself. The columns are Arrow arrays, like those of input
+// batches: immutable, so detach shares them instead of copying each value,
+// and typed where every value has one kind, so later operators read them
+// as slices.
+
+var arrowTypes = [...]arrow.DataType{
+	event.KindInt:       arrow.PrimitiveTypes.Int64,
+	event.KindFloat:     arrow.PrimitiveTypes.Float64,
+	event.KindTimestamp: &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "UTC"},
+	event.KindDuration:  &arrow.DurationType{Unit: arrow.Nanosecond},
+	event.KindString:    arrow.BinaryTypes.String,
+}
+
+// relBuf collects the aggregate releases of one round, reused round after
+// round; the results are read from the groups when the chunk is built.
+type relBuf struct {
+	keys         []int32
+	slots        []int32
+	starts, ends []int64
+	ts           []int64
+	prow, seq    []int32 // dispatch phase: the input row each release descends from, and its rank
+	temp         []int32 // groups to release once the chunk is built
+	cols         []colWriter
+	calls        [][]event.Value // per call: the results of every row
+}
+
+func (b *relBuf) reset() {
+	b.keys, b.slots, b.starts, b.ends, b.ts = b.keys[:0], b.slots[:0], b.starts[:0], b.ends[:0], b.ts[:0]
+	b.prow, b.seq = b.prow[:0], b.seq[:0]
+}
+
+func (b *relBuf) len() int { return len(b.keys) }
+
+// aggRow records one aggregate release of key over group slot, or over
+// explicit argument values when vals is set.
+func (op *windowOp) aggRow(b *relBuf, key int32, start, end, ts int64, slot int32, vals [][]event.Value) {
+	if vals != nil {
+		slot = op.agg.foldInto(vals)
+		b.temp = append(b.temp, slot)
+	}
+	b.keys = append(b.keys, key)
+	b.slots = append(b.slots, slot)
+	b.starts = append(b.starts, start)
+	b.ends = append(b.ends, end)
+	b.ts = append(b.ts, ts)
+}
+
+// relChunk builds the rows recorded in b into a chunk (nil when empty)
+// and releases the round's temporary groups.
+func (op *windowOp) relChunk(b *relBuf) *chunk {
+	g := op.agg
+	defer func() {
+		for _, s := range b.temp {
+			g.release(s)
+		}
+		b.temp = b.temp[:0]
+	}()
+	n := b.len()
+	if n == 0 {
+		return nil
+	}
+	kf := op.keys.fields
+	ncols := len(kf) + len(g.plan.Items)
+	if len(b.cols) < ncols {
+		b.cols = make([]colWriter, ncols)
+	}
+	cw := b.cols[:ncols]
+	for i := range cw {
+		cw[i].reset(n)
+	}
+	for f := range kf {
+		for _, k := range b.keys {
+			v := op.keys.vals[k]
+			if len(kf) > 1 {
+				v = v.Elems()[f]
+			}
+			cw[f].add(v)
+		}
+	}
+	// Every call's results, column by column; an item that reads one call
+	// takes its column, the others evaluate over the calls row by row.
+	if len(b.calls) != len(g.accs) {
+		b.calls = make([][]event.Value, len(g.accs))
+	}
+	for i, a := range g.accs {
+		b.calls[i] = a.AppendResults(b.calls[i][:0], b.slots)
+	}
+	items := cw[len(kf):]
+	computed := false
+	for i, d := range g.direct {
+		if d < 0 {
+			computed = true
+			continue
+		}
+		for _, v := range b.calls[d] {
+			items[i].add(v)
+		}
+	}
+	if computed {
+		env := rowEnv{rt: g.rt, aggVals: g.vals}
+		for r := range n {
+			for i := range g.accs {
+				g.vals[i] = b.calls[i][r]
+			}
+			for i, it := range g.plan.Items {
+				if g.direct[i] < 0 {
+					items[i].add(evalRow(it.X, &env))
+				}
+			}
+		}
+	}
+	for i := range b.calls {
+		clear(b.calls[i]) // let go of result strings
+	}
+	c := &chunk{typ: op.stream, n: n, ts: slices.Clone(b.ts), names: op.relNames}
+	c.cols = make([]*vec, 0, len(op.relNames))
+	for i := range kf {
+		c.cols = append(c.cols, cw[i].finish())
+	}
+	c.cols = append(c.cols,
+		arrowVec(event.KindTimestamp, n, 0, nil, int64Bytes(slices.Clone(b.starts))),
+		arrowVec(event.KindTimestamp, n, 0, nil, int64Bytes(slices.Clone(b.ends))))
+	for i := range items {
+		c.cols = append(c.cols, items[i].finish())
+	}
+	c.sel = identity(nil, n)
+	return c
+}
+
+// releaseNames are the field names of an aggregate release (VPL.md §4.4).
+func releaseNames(keys []string, a *planner.Aggregate) []string {
+	names := append(slices.Clone(keys), "window_start", "window_end")
+	for _, it := range a.Items {
+		names = append(names, it.Name)
+	}
+	return names
+}
+
+// colWriter builds one column from values added in row order: typed while
+// every non-null value has one kind of int, float, string, timestamp or
+// duration, else the values themselves.
+type colWriter struct {
+	kind  event.Kind // of the non-null values: KindNull before the first, KindAny once they differ
+	x     []int64    // payloads as AsInt gives them (a float's bits); 0 for null and strings
+	offs  []int32    // string ends; a string column's offsets are [0, offs...]
+	data  []byte     // string bytes
+	valid []byte
+	nulls int
+	vals  []event.Value // KindAny: every value
+}
+
+// reset starts a column of n rows. The buffers go to the chunk, so each
+// column gets new ones.
+func (w *colWriter) reset(n int) {
+	*w = colWriter{kind: event.KindNull, x: make([]int64, 0, n), offs: make([]int32, 1, n+1), valid: make([]byte, (n+7)/8)}
+}
+
+func (w *colWriter) add(v event.Value) {
+	i := len(w.x)
+	k := v.Kind()
+	switch {
+	case k == event.KindNull:
+		w.nulls++
+	case w.kind == k:
+		w.valid[i>>3] |= 1 << (i & 7)
+	case w.kind == event.KindNull && typedKind(k):
+		w.kind = k
+		w.valid[i>>3] |= 1 << (i & 7)
+	default:
+		w.toValues()
+	}
+	if w.kind == planner.KindAny {
+		w.vals = append(w.vals, v)
+		return
+	}
+	w.x = append(w.x, v.AsInt())
+	if k == event.KindString {
+		w.data = append(w.data, v.AsString()...)
+	}
+	w.offs = append(w.offs, int32(len(w.data)))
+}
+
+func typedKind(k event.Kind) bool {
+	return int(k) < len(arrowTypes) && arrowTypes[k] != nil
+}
+
+// toValues turns the column into a column of values (kinds differ).
+func (w *colWriter) toValues() {
+	if w.kind == planner.KindAny {
+		return
+	}
+	w.vals = make([]event.Value, len(w.x), cap(w.x))
+	for i := range w.vals {
+		w.vals[i] = w.value(i)
+	}
+	w.kind = planner.KindAny
+}
+
+// value reads back row i of a typed column.
+func (w *colWriter) value(i int) event.Value {
+	if w.valid[i>>3]>>(i&7)&1 == 0 {
+		return event.Null
+	}
+	x := w.x[i]
+	switch w.kind {
+	case event.KindInt:
+		return event.Int(x)
+	case event.KindFloat:
+		return event.Float(math.Float64frombits(uint64(x)))
+	case event.KindTimestamp:
+		return event.Timestamp(x)
+	case event.KindDuration:
+		return event.Duration(x)
+	}
+	return event.String(string(w.data[w.offs[i]:w.offs[i+1]]))
+}
+
+func (w *colWriter) finish() *vec {
+	n := len(w.x)
+	valid := w.valid
+	if w.nulls == 0 {
+		valid = nil
+	}
+	switch w.kind {
+	case planner.KindAny:
+		return &vec{kind: planner.KindAny, vals: w.vals}
+	case event.KindNull:
+		return vecFromArrow(arrow.Field{Type: arrow.Null, Nullable: true}, array.NewNull(n))
+	case event.KindString:
+		bufs := []*memory.Buffer{bufferOf(valid), memory.NewBufferBytes(int32Bytes(w.offs)), memory.NewBufferBytes(w.data)}
+		arr := array.MakeFromData(array.NewData(arrowTypes[w.kind], n, bufs, nil, w.nulls, 0))
+		return vecFromArrow(arrow.Field{Type: arrowTypes[w.kind], Nullable: true}, arr)
+	}
+	return arrowVec(w.kind, n, w.nulls, valid, int64Bytes(w.x))
+}
+
+// arrowVec wraps 8-byte payloads of kind k as an Arrow-backed column.
+func arrowVec(k event.Kind, n, nulls int, valid, data []byte) *vec {
+	bufs := []*memory.Buffer{bufferOf(valid), memory.NewBufferBytes(data)}
+	arr := array.MakeFromData(array.NewData(arrowTypes[k], n, bufs, nil, nulls, 0))
+	return vecFromArrow(arrow.Field{Type: arrowTypes[k], Nullable: true}, arr)
+}
+
+// bufferOf wraps Go memory as an Arrow buffer (nil stays nil: no bitmap).
+func bufferOf(b []byte) *memory.Buffer {
+	if b == nil {
+		return nil
+	}
+	return memory.NewBufferBytes(b)
+}
+
+func int64Bytes(xs []int64) []byte {
+	if len(xs) == 0 {
+		return []byte{}
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&xs[0])), 8*len(xs))
+}
+
+func int32Bytes(xs []int32) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(&xs[0])), 4*len(xs))
+}

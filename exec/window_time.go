@@ -1,0 +1,468 @@
+package exec
+
+import (
+	"math"
+	"math/bits"
+	"slices"
+
+	"github.com/varpulis/varpulis-go/event"
+	"github.com/varpulis/varpulis-go/planner"
+)
+
+// Tumbling and sliding time windows. Window j of a key spans
+// [j·s, j·s + d) (s = d when tumbling); an event at ts belongs to windows
+// jlo..jhi (VPL.md §4.3, §11.6).
+//
+// A key keeps its windows in a ring: a block of consecutive slots holding
+// them in start order from position head, wrapping around. A window's slot
+// indexes its accumulator group and the per-slot state of windowOp (j,
+// state, events), so a key's windows are adjacent in memory and the
+// windows holding one event, consecutive in j, are at most two runs of
+// consecutive groups, which agg.UpdateSpans folds as tight loops. Windows
+// are added at the end (in-order data) or, rarely, at the start or in the
+// middle, which shifts the shorter side by one slot; they leave from the
+// start as they fire. The block doubles when full and goes back to the
+// free list when the key has no window left.
+
+// Window states, per slot.
+const (
+	winNone   uint8 = 0 // no window
+	winOpen   uint8 = 1 // taking events, not released yet
+	winFired  uint8 = 2 // released, kept for the allowed lateness
+	winReemit uint8 = 4 // flag: queued for re-emission by the current batch
+)
+
+// timeRing is one key's windows.
+type timeRing struct {
+	base int32 // first slot of the block
+	size int32 // slots in the block, a power of two; 0: no block, no window
+	head int32 // block position of the first window
+	n    int32 // windows
+	last int64 // j of the last window
+	// Windows run..last all exist and are open: an event whose windows
+	// start at or after run and have not ended takes the fast path.
+	run int64
+}
+
+// at returns the slot of the i-th window.
+func (r *timeRing) at(i int32) int32 { return r.base + (r.head+i)&(r.size-1) }
+
+// slotBlocks hands out runs of consecutive slots of power-of-two sizes,
+// recycling released runs by size.
+type slotBlocks struct {
+	n    int32
+	free [32][]int32
+}
+
+func (b *slotBlocks) alloc(size int32) int32 {
+	c := bits.TrailingZeros32(uint32(size))
+	if f := b.free[c]; len(f) > 0 {
+		b.free[c] = f[:len(f)-1]
+		return f[len(f)-1]
+	}
+	s := b.n
+	b.n += size
+	return s
+}
+
+func (b *slotBlocks) release(first, size int32) {
+	c := bits.TrailingZeros32(uint32(size))
+	b.free[c] = append(b.free[c], first)
+}
+
+// winRef names window j of a key (and its slot while no window moves).
+type winRef struct {
+	key  int32
+	slot int32
+	j    int64
+}
+
+func (op *windowOp) slide() int64 {
+	if op.w.Kind == planner.Tumbling {
+		return op.w.Size
+	}
+	return op.w.Slide
+}
+
+// addTime adds events to tumbling and sliding windows. Windows fire in
+// the watermark phase; here only an allowed-lateness update re-emits.
+func (op *windowOp) addTime(c *chunk) []*chunk {
+	op.kbuf = op.keys.ids(c, c.sel, op.kbuf[:0])
+	for len(op.rings) < op.keys.Len() {
+		op.rings = append(op.rings, timeRing{})
+	}
+	d, s := op.w.Size, op.slide()
+	dacc := op.dacc()
+	keepEvents := op.wantsEvents()
+	op.reemit = op.reemit[:0]
+	for i, r := range c.sel {
+		ts := c.ts[r]
+		w := subSat(c.maxTsAt(r), dacc)
+		ring := &op.rings[op.kbuf[i]]
+		jhi := floorDiv(ts, s)
+		jlo := floorDiv(ts-d, s) + 1
+		var ev *event.Event
+		if keepEvents {
+			e := c.rowEvent(int(r)) // shared by the event's windows: nobody changes it
+			ev = &e
+		}
+		if jlo <= jhi && (ring.n == 0 || jlo >= ring.run) && jlo*s+d > w {
+			// Fast path: none of the windows has ended, and those that
+			// exist are open and at the end of the ring.
+			if ring.n == 0 || jhi > ring.last {
+				op.appendRun(ring, jlo, jhi)
+			}
+			op.addRun(ring, ring.n-1-int32(ring.last-jlo), int32(jhi-jlo+1), r, ev)
+			continue
+		}
+		if !op.addSlow(op.kbuf[i], ring, jlo, jhi, w, r, ev) {
+			op.rt.late++
+		}
+	}
+	if op.agg != nil {
+		op.agg.flush()
+	}
+	if len(op.reemit) == 0 {
+		return nil
+	}
+	// The complete result of each updated window again, with the same
+	// bounds, in the dispatch phase of the late event.
+	op.beginRelease()
+	for _, x := range op.reemit {
+		ring := &op.rings[x.key]
+		i, _ := op.find(ring, x.j)
+		sl := ring.at(i)
+		op.st[sl] &^= winReemit
+		start := x.j * s
+		op.releaseWin(x.key, start, start+d, start+d, sl, nil, op.evsAt(sl))
+	}
+	return op.dispatchRelease(c)
+}
+
+// appendRun adds open windows up to jhi after the ring's last (from jlo
+// when the ring is empty or ends before jlo).
+func (op *windowOp) appendRun(ring *timeRing, jlo, jhi int64) {
+	from := jlo
+	if ring.n > 0 {
+		from = max(jlo, ring.last+1)
+	}
+	if ring.n == 0 || from > ring.last+1 {
+		ring.run = from // the gap before it holds no window
+	}
+	op.reserve(ring, int32(jhi-from+1))
+	for j := from; j <= jhi; j++ {
+		sl := ring.at(ring.n)
+		op.st[sl], op.wj[sl] = winOpen, j
+		ring.n++
+	}
+	ring.last = jhi
+	op.dueAt = min(op.dueAt, from*op.slide()+op.w.Size)
+}
+
+// addRun adds row r to the n windows from the ring's i-th.
+func (op *windowOp) addRun(ring *timeRing, i, n int32, r int32, ev *event.Event) {
+	if op.agg != nil {
+		p := (ring.head + i) & (ring.size - 1)
+		first := min(n, ring.size-p)
+		op.agg.addSpan(ring.base+p, first, r)
+		if n > first {
+			op.agg.addSpan(ring.base, n-first, r)
+		}
+	}
+	if ev != nil {
+		for k := range n {
+			sl := ring.at(i + k)
+			op.evs[sl] = append(op.evs[sl], *ev)
+		}
+	}
+}
+
+// addSlow adds row r window by window, for events that reach windows that
+// fired or passed while empty, or lie before the ring's open run. It
+// reports whether some window took the event.
+func (op *windowOp) addSlow(key int32, ring *timeRing, jlo, jhi, w int64, r int32, ev *event.Event) bool {
+	d, s := op.w.Size, op.slide()
+	added := false
+	for j := jlo; j <= jhi; j++ {
+		start := j * s
+		end := start + d
+		i, ok := op.find(ring, j)
+		st := winNone
+		if ok {
+			st = op.st[ring.at(i)]
+		}
+		if end <= w && st&^winReemit != winOpen {
+			// Released, or passed while empty: within the allowed
+			// lateness the window takes the event and emits its complete
+			// result again (or for the first time).
+			if addSat(end, op.lateness) <= w {
+				continue
+			}
+			if st == winNone {
+				op.insert(ring, i, j, winFired)
+				st = winFired
+			}
+			if st&winReemit == 0 {
+				op.st[ring.at(i)] |= winReemit
+				op.reemit = append(op.reemit, winRef{key: key, j: j})
+			}
+		} else if st == winNone {
+			op.insert(ring, i, j, winOpen)
+			op.dueAt = min(op.dueAt, end)
+		}
+		op.addRun(ring, i, 1, r, ev)
+		added = true
+	}
+	op.findRun(ring)
+	return added
+}
+
+// findRun sets ring.run after the ring changed other than at its end.
+func (op *windowOp) findRun(ring *timeRing) {
+	ring.run = ring.last + 1
+	for i := ring.n - 1; i >= 0; i-- {
+		sl := ring.at(i)
+		if op.st[sl]&^winReemit != winOpen || op.wj[sl] != ring.run-1 {
+			break
+		}
+		ring.run--
+	}
+}
+
+// find returns the position of window j in the ring, or where it would go.
+func (op *windowOp) find(ring *timeRing, j int64) (int32, bool) {
+	if ring.n > 0 && j <= ring.last && j >= ring.run {
+		return ring.n - 1 - int32(ring.last-j), true
+	}
+	lo, hi := int32(0), ring.n
+	for lo < hi {
+		m := int32(uint32(lo+hi) >> 1)
+		if op.wj[ring.at(m)] < j {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo, lo < ring.n && op.wj[ring.at(lo)] == j
+}
+
+// insert makes window j, with state st, the ring's i-th.
+func (op *windowOp) insert(ring *timeRing, i int32, j int64, st uint8) {
+	op.reserve(ring, 1)
+	if i > 0 && i < ring.n && op.agg != nil {
+		op.agg.flush() // queued folds name the groups about to move
+	}
+	switch {
+	case i == ring.n:
+	case i == 0:
+		ring.head = (ring.head - 1) & (ring.size - 1)
+	case i < ring.n/2:
+		// Shift the windows before i one slot back.
+		ring.head = (ring.head - 1) & (ring.size - 1)
+		for k := int32(0); k < i; k++ {
+			op.moveSlot(ring.at(k), ring.at(k+1))
+		}
+	default:
+		// Shift the windows from i one slot on.
+		for k := ring.n; k > i; k-- {
+			op.moveSlot(ring.at(k), ring.at(k-1))
+		}
+	}
+	sl := ring.at(i)
+	op.st[sl], op.wj[sl] = st, j
+	if ring.n == 0 || j > ring.last {
+		ring.last = j
+	}
+	ring.n++
+}
+
+// moveSlot moves a window's state from slot src to the empty slot dst.
+func (op *windowOp) moveSlot(dst, src int32) {
+	op.st[dst], op.st[src] = op.st[src], winNone
+	op.wj[dst] = op.wj[src]
+	if op.evs != nil {
+		op.evs[dst], op.evs[src] = op.evs[src], nil
+	}
+	if op.agg != nil {
+		op.agg.move(dst, src)
+	}
+}
+
+// reserve makes room for k more windows, moving the ring to a larger
+// block when needed. Windows may move, so folds queued for their groups
+// are applied first.
+func (op *windowOp) reserve(ring *timeRing, k int32) {
+	if ring.n+k <= ring.size {
+		return
+	}
+	size := max(op.minRing, ring.size)
+	for size < ring.n+k {
+		size *= 2
+	}
+	to := timeRing{base: op.blocks.alloc(size), size: size, n: ring.n, last: ring.last, run: ring.run}
+	op.growSlots()
+	if ring.n > 0 {
+		if op.agg != nil {
+			op.agg.flush()
+		}
+		for i := range ring.n {
+			op.moveSlot(to.at(i), ring.at(i))
+		}
+		op.blocks.release(ring.base, ring.size)
+	}
+	*ring = to
+}
+
+// growSlots sizes the per-slot state to the slots handed out.
+func (op *windowOp) growSlots() {
+	n := int(op.blocks.n)
+	if n <= len(op.st) {
+		return
+	}
+	op.st = append(op.st, make([]uint8, n-len(op.st))...)
+	op.wj = append(op.wj, make([]int64, n-len(op.wj))...)
+	if op.wantsEvents() {
+		op.evs = append(op.evs, make([][]event.Event, n-len(op.evs))...)
+	}
+	if op.agg != nil {
+		op.agg.resize(int32(n))
+	}
+}
+
+func (op *windowOp) evsAt(sl int32) []event.Event {
+	if op.evs == nil {
+		return nil
+	}
+	return op.evs[sl]
+}
+
+// dropFirst forgets the ring's first window, giving the block back after
+// the last.
+func (op *windowOp) dropFirst(ring *timeRing) {
+	sl := ring.at(0)
+	op.st[sl] = winNone
+	if op.evs != nil {
+		op.evs[sl] = nil
+	}
+	if op.agg != nil {
+		op.agg.reset(sl)
+	}
+	ring.head = (ring.head + 1) & (ring.size - 1)
+	ring.n--
+	if ring.n == 0 {
+		op.blocks.release(ring.base, ring.size)
+		*ring = timeRing{}
+	}
+}
+
+// dueTime computes the least end of an open window (MaxInt64 when none).
+func (op *windowOp) dueTime() int64 {
+	d, s := op.w.Size, op.slide()
+	due := int64(math.MaxInt64)
+	for k := range op.rings {
+		ring := &op.rings[k]
+		for i := range ring.n {
+			if sl := ring.at(i); op.st[sl]&^winReemit == winOpen {
+				due = min(due, op.wj[sl]*s+d)
+				break
+			}
+		}
+	}
+	return due
+}
+
+// sortByEnd orders releases by end (by j), keeping the key order in which
+// they come within one end. A regular fire releases windows of one end; the
+// last one, every window still open, over as many ends as a window has
+// slides: a counting sort by j then takes linear time.
+func (op *windowOp) sortByEnd(ds []winRef) []winRef {
+	if len(ds) < 2 {
+		return ds
+	}
+	lo, hi, sorted := ds[0].j, ds[0].j, true
+	for i := 1; i < len(ds); i++ {
+		j := ds[i].j
+		sorted = sorted && j >= ds[i-1].j
+		lo, hi = min(lo, j), max(hi, j)
+	}
+	if sorted {
+		return ds
+	}
+	if span := hi - lo; span < 0 || span >= 4*int64(len(ds)) {
+		slices.SortStableFunc(ds, func(a, b winRef) int { return cmpInt64(a.j, b.j) })
+		return ds
+	}
+	counts := op.sortCounts[:0]
+	counts = append(counts, make([]int32, hi-lo+2)...)
+	for _, x := range ds {
+		counts[x.j-lo+1]++
+	}
+	for i := 1; i < len(counts); i++ {
+		counts[i] += counts[i-1]
+	}
+	out := grow(op.sortBuf, len(ds))
+	for _, x := range ds {
+		out[counts[x.j-lo]] = x
+		counts[x.j-lo]++
+	}
+	op.sortCounts, op.sortBuf = counts, ds
+	return out
+}
+
+// fireTime releases the windows whose end the watermark reached, by end
+// then key, and drops those past their allowed lateness.
+func (op *windowOp) fireTime(w int64, root *prov) []*chunk {
+	d, s := op.w.Size, op.slide()
+	ds := op.dueBuf[:0]
+	op.dueAt = math.MaxInt64
+	for _, k := range op.keys.sorted() {
+		if int(k) >= len(op.rings) {
+			continue
+		}
+		ring := &op.rings[k]
+		// Released windows come first; drop those past their lateness.
+		for ring.n > 0 {
+			sl := ring.at(0)
+			if op.st[sl] != winFired || addSat(op.wj[sl]*s+d, op.lateness) > w {
+				break
+			}
+			op.dropFirst(ring)
+		}
+		stop := ring.last + 1
+		for i := range ring.n {
+			sl := ring.at(i)
+			if op.st[sl] != winOpen {
+				continue
+			}
+			j := op.wj[sl]
+			if end := j*s + d; end > w {
+				// Windows are ordered by start, so by end: none later
+				// is due.
+				op.dueAt = min(op.dueAt, end)
+				stop = j
+				break
+			}
+			ds = append(ds, winRef{key: k, slot: sl, j: j})
+			op.st[sl] = winFired
+		}
+		ring.run = max(ring.run, stop)
+	}
+	ds = op.sortByEnd(ds)
+	op.beginRelease()
+	for _, x := range ds {
+		start := x.j * s
+		op.releaseWin(x.key, start, start+d, start+d, x.slot, nil, op.evsAt(x.slot))
+	}
+	out := op.firedRelease(root)
+	if op.lateness == 0 {
+		// Released windows are each key's first ones.
+		for _, x := range ds {
+			ring := &op.rings[x.key]
+			for ring.n > 0 && op.st[ring.at(0)] == winFired {
+				op.dropFirst(ring)
+			}
+		}
+	}
+	op.dueBuf = ds
+	return out
+}
