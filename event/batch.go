@@ -60,11 +60,23 @@ const MaxBatchRows = 4096
 // Rec.Release.
 type Batch struct {
 	Type string
-	Rec  arrow.RecordBatch
+	// Types, when set, gives each row's type: a batch built with MixTypes
+	// may hold events of several types sharing their field names. Type is
+	// then the first row's.
+	Types []string
+	Rec   arrow.RecordBatch
 	// Lines holds the input line of each row when a reader built the batch
 	// (the engine reports rejections and errors per event position); nil
 	// when the rows have no line numbers.
 	Lines []int
+}
+
+// TypeAt returns the type of row.
+func (b Batch) TypeAt(row int) string {
+	if b.Types != nil {
+		return b.Types[row]
+	}
+	return b.Type
 }
 
 // Len returns the number of events in b (0 for the zero Batch).
@@ -160,7 +172,7 @@ func (b Batch) Value(col, row int) Value {
 // Event returns row in row form (the slow path, for row-at-a-time code and
 // tests).
 func (b Batch) Event(row int) Event {
-	e := Event{Type: b.Type, TS: b.TS(row)}
+	e := Event{Type: b.TypeAt(row), TS: b.TS(row)}
 	if b.Rec == nil || b.Rec.NumCols() <= 1 {
 		return e
 	}

@@ -26,9 +26,15 @@ import (
 type BatchBuilder struct {
 	mem     memory.Allocator
 	maxRows int
+	// MixTypes lets one batch hold events of several types that share their
+	// field names (see Batch.Types): inputs whose types alternate line by
+	// line then still form full batches.
+	MixTypes bool
 
 	// the open batch
 	typ   string
+	types []string // per row, when the batch mixes types
+	mixed bool
 	rows  int
 	ts    []int64
 	cols  []column // len = fields of the open batch; cap keeps idle columns' buffers
@@ -109,6 +115,12 @@ func (b *BatchBuilder) AppendFields(typ string, ts int64, fields []Field, line i
 	}
 	row := b.rows
 	b.ts = append(b.ts, ts)
+	if b.MixTypes {
+		if typ != b.typ {
+			b.mixed = true
+		}
+		b.types = append(b.types, typ)
+	}
 	full := false
 	for i := range fields {
 		c := &b.cols[i]
@@ -170,7 +182,7 @@ func (b *BatchBuilder) Release() {
 }
 
 func (b *BatchBuilder) sameShape(typ string, fields []Field) bool {
-	if typ != b.typ || len(fields) != len(b.cols) {
+	if (typ != b.typ && !b.MixTypes) || len(fields) != len(b.cols) {
 		return false
 	}
 	for i := range fields {
@@ -193,6 +205,8 @@ func (b *BatchBuilder) open(typ string, fields []Field) {
 		b.cols[i].reset(fields[i].Name)
 	}
 	b.ts = b.ts[:0]
+	b.types = b.types[:0]
+	b.mixed = false
 	b.lines = b.lines[:0]
 	b.lined = false
 }
@@ -321,7 +335,12 @@ func (b *BatchBuilder) closeBatch() {
 		lines = make([]int, n)
 		copy(lines, b.lines)
 	}
-	b.done = append(b.done, Batch{Type: b.typ, Rec: rec, Lines: lines})
+	var types []string
+	if b.mixed {
+		types = make([]string, n)
+		copy(types, b.types)
+	}
+	b.done = append(b.done, Batch{Type: b.typ, Types: types, Rec: rec, Lines: lines})
 	b.rows = 0
 }
 

@@ -125,6 +125,9 @@ type ReaderOptions struct {
 	// Type is the event type of CSV rows when the header has no event_type
 	// column.
 	Type string
+	// MixTypes lets a batch hold events of several types with the same
+	// field names (Batch.Types).
+	MixTypes bool
 }
 
 // BatchReader is the interface shared by the readers of .evt, JSON lines
@@ -172,6 +175,7 @@ func (b *base) init(r io.Reader, name string, opts ReaderOptions) {
 	b.opts = opts
 	b.lr.init(r)
 	b.bb = NewBatchBuilder(opts.Mem)
+	b.bb.MixTypes = opts.MixTypes
 }
 
 // next drives a reader: it feeds lines to parse until a batch is ready. It

@@ -81,14 +81,30 @@ func AppendRow(b []byte, bt Batch, row int, f Format) []byte {
 	if row < 0 || row >= bt.Len() {
 		return b
 	}
+	if bt.Types != nil {
+		return appendMixedRow(b, bt, row, f)
+	}
 	w := newRowWriter(bt, f)
 	return w.row(b, row)
+}
+
+// appendMixedRow writes a row of a batch that mixes types, through the row
+// form (the column writers assume one type per batch).
+func appendMixedRow(b []byte, bt Batch, row int, f Format) []byte {
+	e := bt.Event(row)
+	return AppendEvent(b, &e, f)
 }
 
 // AppendBatch appends every row of bt in form f, one line each, with the
 // batch type as stream name. It allocates per batch, never per row.
 func AppendBatch(b []byte, bt Batch, f Format) []byte {
 	if bt.Rec == nil {
+		return b
+	}
+	if bt.Types != nil {
+		for row := 0; row < bt.Len(); row++ {
+			b = append(appendMixedRow(b, bt, row, f), '\n')
+		}
 		return b
 	}
 	w := newRowWriter(bt, f)
@@ -102,6 +118,14 @@ func AppendBatch(b []byte, bt Batch, f Format) []byte {
 // WriteBatch writes every row of bt in form f, one line each.
 func WriteBatch(w *bufio.Writer, bt Batch, f Format) error {
 	if bt.Rec == nil {
+		return nil
+	}
+	if bt.Types != nil {
+		for row := 0; row < bt.Len(); row++ {
+			if _, err := w.Write(append(appendMixedRow(w.AvailableBuffer(), bt, row, f), '\n')); err != nil {
+				return err
+			}
+		}
 		return nil
 	}
 	rw := newRowWriter(bt, f)

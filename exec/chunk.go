@@ -122,6 +122,10 @@ type chunk struct {
 	sel   []int32
 	// prov says where the domain rows come from, for output order.
 	prov *prov
+	// types, when set, gives each domain row's type: a raw chunk that
+	// mixes types (only pattern streams see such chunks; every other
+	// stream gets one view per run of one type). typ is then unused.
+	types []string
 	// prefix holds, for raw input, the source's maxTs after each row.
 	prefix []int64
 	// up maps domain rows to the rows of the stream's input chunk when an
@@ -260,6 +264,14 @@ func appendKey(b []byte, c *chunk, r int32) []byte {
 	return append(b, byte(p.sub>>8), byte(p.sub), byte(sq>>24), byte(sq>>16), byte(sq>>8), byte(sq))
 }
 
+// typeAt returns the type of domain row r.
+func (c *chunk) typeAt(r int32) string {
+	if c.types != nil {
+		return c.types[r]
+	}
+	return c.typ
+}
+
 // col returns the index of the named field, or -1.
 func (c *chunk) col(name string) int {
 	for i, n := range c.names {
@@ -272,7 +284,7 @@ func (c *chunk) col(name string) int {
 
 // rowEvent returns a domain row in row form, strings copied.
 func (c *chunk) rowEvent(row int) event.Event {
-	ev := event.Event{Type: c.typ, TS: c.ts[row], Fields: make([]event.Field, len(c.names))}
+	ev := event.Event{Type: c.typeAt(int32(row)), TS: c.ts[row], Fields: make([]event.Field, len(c.names))}
 	for i, name := range c.names {
 		ev.Fields[i] = event.Field{Name: name, Value: cloneValue(c.cols[i].value(row))}
 	}
@@ -291,7 +303,7 @@ func cloneValue(v event.Value) event.Value {
 func chunkFromBatch(b event.Batch, sel []int32) *chunk {
 	rec := b.Rec
 	n := int(rec.NumRows())
-	c := &chunk{typ: b.Type, n: n}
+	c := &chunk{typ: b.Type, n: n, types: b.Types}
 	c.ts = timestampsAsInt64(rec.Column(0).(*array.Timestamp))
 	fields := rec.Schema().Fields()
 	c.names = make([]string, 0, len(fields)-1)

@@ -74,7 +74,14 @@ func (k *tsK) eval(c *chunk, _ []int32) *vec {
 // typeK yields the chunk's event type.
 type typeK struct{ out vec }
 
-func (k *typeK) eval(c *chunk, _ []int32) *vec {
+func (k *typeK) eval(c *chunk, sel []int32) *vec {
+	if c.types != nil {
+		k.out = vec{kind: planner.KindAny, vals: grow(k.out.vals, c.n)}
+		for _, r := range sel {
+			k.out.vals[r] = event.String(c.types[r])
+		}
+		return &k.out
+	}
 	if k.out.c.AsString() != c.typ || !k.out.isConst {
 		k.out = vec{isConst: true, kind: event.KindString, c: event.String(c.typ)}
 	}

@@ -42,6 +42,7 @@ type patternOp struct {
 	notOk [][]bool
 	kbuf  []int32
 	buf   []int32
+	sub   []int32
 	// matches of the current event, before ordering
 	pending []match
 	// keyField holds the current chunk's key field under inferred
@@ -51,6 +52,11 @@ type patternOp struct {
 	// waits holds the waiting absences by deadline (dead ones are skipped
 	// lazily), so the next due time costs no scan.
 	waits runHeap
+	// live holds the runs of an absence pattern by deadline (stale and
+	// dead entries are dropped lazily): an event may complete any of them,
+	// which then falls due at its deadline, so the earliest bounds where
+	// the runtime must be ready to run a watermark phase.
+	liveRuns runHeap
 	// swept counts events since the last sweep of idle partitions.
 	swept int
 }
@@ -213,12 +219,7 @@ func (op *patternOp) runMany(c *chunk) []*chunk {
 	for k, nt := range op.p.Nots {
 		op.mark(op.notOk[k], c, nt.Type, op.notFree[k])
 	}
-	if op.p.KeyFields != nil {
-		// Inferred partitions: each type has its own key field.
-		op.keys.fields = op.keyField[:1]
-		op.keyField[0] = op.p.KeyFields[c.typ]
-	}
-	op.kbuf = op.keys.ids(c, c.sel, op.kbuf[:0])
+	op.kbuf = op.keyIDs(c)
 	for len(op.parts) < op.keys.Len() {
 		op.parts = append(op.parts, &partition{})
 	}
@@ -256,19 +257,63 @@ func (op *patternOp) runMany(c *chunk) []*chunk {
 // the candidate-only predicate.
 func (op *patternOp) mark(ok []bool, c *chunk, typ string, p predicate) {
 	clear(ok)
-	if c.typ != typ {
+	sel := c.sel
+	if c.types != nil {
+		// A chunk of several types: the rows of this one.
+		op.sub = op.sub[:0]
+		for _, r := range c.sel {
+			if c.types[r] == typ {
+				op.sub = append(op.sub, r)
+			}
+		}
+		sel = op.sub
+	} else if c.typ != typ {
 		return
 	}
 	if p == nil {
-		for _, r := range c.sel {
+		for _, r := range sel {
 			ok[r] = true
 		}
 		return
 	}
-	op.buf = p.filter(c, c.sel, op.buf[:0])
+	op.buf = p.filter(c, sel, op.buf[:0])
 	for _, r := range op.buf {
 		ok[r] = true
 	}
+}
+
+// keyIDs returns the partition key id of every selected row. Inferred
+// partitions read each type's own key field.
+func (op *patternOp) keyIDs(c *chunk) []int32 {
+	if op.p.KeyFields == nil {
+		return op.keys.ids(c, c.sel, op.kbuf[:0])
+	}
+	op.keys.fields = op.keyField[:1]
+	if c.types == nil {
+		op.keyField[0] = op.p.KeyFields[c.typ]
+		return op.keys.ids(c, c.sel, op.kbuf[:0])
+	}
+	// Several types: one pass when they share the key field, else per row.
+	field, same := "", true
+	for _, r := range c.sel {
+		f := op.p.KeyFields[c.types[r]]
+		if field == "" {
+			field = f
+		} else if f != field {
+			same = false
+			break
+		}
+	}
+	if same {
+		op.keyField[0] = field
+		return op.keys.ids(c, c.sel, op.kbuf[:0])
+	}
+	out := op.kbuf[:0]
+	for _, r := range c.sel {
+		op.keyField[0] = op.p.KeyFields[c.types[r]]
+		out = append(out, op.keys.id(op.keys.rowKey(c, r)))
+	}
+	return out
 }
 
 func growRows(rows [][]bool, n, size int) [][]bool {
@@ -318,11 +363,14 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 			continue
 		}
 		advanced := op.advance(c, r, ts, pos, x, &branches)
-		if strict && !advanced && op.typeInSteps(c.typ) {
+		if strict && !advanced && op.typeInSteps(c.typeAt(r)) {
 			x.dead = true
 		}
 	}
 	if len(branches) > 0 {
+		for _, b := range branches {
+			op.track(k, b)
+		}
 		part.runs = append(part.runs, branches...)
 		slices.SortStableFunc(part.runs, func(a, b *run) int { return cmp.Compare(a.id, b.id) })
 	}
@@ -363,6 +411,7 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 			}
 			if !x.dead {
 				part.runs = append(part.runs, x)
+				op.track(k, x)
 			}
 		}
 	}
@@ -636,7 +685,28 @@ func (op *patternOp) bound(ts int64) int64 {
 	if !op.absence {
 		return math.MaxInt64
 	}
-	return addSat(ts, op.p.Within+1)
+	b := addSat(ts, op.p.Within+1) // a run this event starts
+	for len(op.liveRuns) > 0 {
+		top := op.liveRuns[0]
+		if top.r.dead || top.r.waiting {
+			heap.Pop(&op.liveRuns)
+			continue
+		}
+		if d := op.deadline(top.r); d != top.deadline {
+			heap.Pop(&op.liveRuns) // its deadline moved: file it again
+			heap.Push(&op.liveRuns, waitingRun{deadline: d, key: top.key, r: top.r})
+			continue
+		}
+		return min(b, addSat(top.deadline, 1))
+	}
+	return b
+}
+
+// track files a run of an absence pattern under its deadline.
+func (op *patternOp) track(k int32, x *run) {
+	if op.absence {
+		heap.Push(&op.liveRuns, waitingRun{deadline: op.deadline(x), key: k, r: x})
+	}
 }
 
 // fire implements timedOp: waiting absences whose deadline the watermark

@@ -42,7 +42,11 @@ func TestPatternsAgainstOracle(t *testing.T) {
 		var base int64
 		for start := 0; start < len(evs); {
 			end := min(len(evs), start+1+r.IntN(6))
-			for _, b := range batches(t, evs[start:end]) {
+			build := batches
+			if i%2 == 1 {
+				build = mixedBatches // chunks of several types
+			}
+			for _, b := range build(t, evs[start:end]) {
 				if err := rt.Process(b, base); err != nil {
 					t.Fatal(err)
 				}

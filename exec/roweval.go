@@ -151,7 +151,7 @@ func evalRow(e planner.Expr, env *rowEnv) event.Value {
 		if env.view == nil {
 			return event.Null
 		}
-		return event.String(env.view.typ)
+		return event.String(env.view.c.typeAt(int32(env.row)))
 	case *planner.EventTimeOf:
 		if env.view == nil {
 			return event.Timestamp(env.ts)

@@ -94,6 +94,10 @@ type streamExec struct {
 	timedAt int
 	// timer is the stream's timer source, if it has one.
 	timer *timerOp
+	// reads holds the names the stream reads; mixed: it takes chunks of
+	// several types (a pattern stream).
+	reads map[string]bool
+	mixed bool
 	// emitAfterProcess: an .emit renames the events .process built.
 	emitAfterProcess bool
 }
@@ -252,6 +256,13 @@ func (rt *Runtime) compileStream(si int, s *planner.Stream) (*streamExec, error)
 			}
 			se.entry[name] = rt.compilePred(e)
 		}
+	}
+	se.reads = map[string]bool{}
+	for _, in := range s.Inputs {
+		se.reads[in.Name] = true
+	}
+	if len(s.Ops) > 0 {
+		_, se.mixed = s.Ops[0].(*planner.Pattern)
 	}
 	if s.Timer != nil {
 		to := &timerOp{rt: rt, stream: s.Name, t: s.Timer}
@@ -414,12 +425,67 @@ func (rt *Runtime) dispatch(c *chunk, from, to int32) error {
 	seg := *c
 	seg.sel = identityFrom(rt.segBuf, from, to)
 	rt.segBuf = seg.sel
-	for _, s := range rt.subs[c.typ] {
-		rt.pending[s] = append(rt.pending[s], &seg)
+	if c.types != nil {
+		rt.deliverMixed(&seg)
+	} else {
+		for _, s := range rt.subs[c.typ] {
+			rt.pending[s] = append(rt.pending[s], &seg)
+		}
 	}
 	rt.outputs = rt.outputs[:0]
 	rt.drain()
 	return rt.writeOutputs()
+}
+
+// deliverMixed hands a chunk of several types to the streams that read
+// them: a pattern stream gets one view of all its rows; any other stream
+// gets one view per run of rows of one type, so its operators see one type
+// at a time. Views keep the chunk's rows and provenance, so the order of
+// VPL.md §3 is unchanged.
+func (rt *Runtime) deliverMixed(c *chunk) {
+	var present []string
+	for _, r := range c.sel {
+		if t := c.types[r]; !slices.Contains(present, t) {
+			present = append(present, t)
+		}
+	}
+	var targets []int
+	for _, t := range present {
+		for _, si := range rt.subs[t] {
+			if !slices.Contains(targets, si) {
+				targets = append(targets, si)
+			}
+		}
+	}
+	slices.Sort(targets)
+	for _, si := range targets {
+		se := rt.streams[si]
+		if se.mixed {
+			v := *c
+			v.sel = nil
+			for _, r := range c.sel {
+				if se.reads[c.types[r]] {
+					v.sel = append(v.sel, r)
+				}
+			}
+			rt.pending[si] = append(rt.pending[si], &v)
+			continue
+		}
+		var v *chunk
+		for _, r := range c.sel {
+			t := c.types[r]
+			if !se.reads[t] {
+				continue
+			}
+			if v == nil || v.typ != t {
+				v = &chunk{}
+				*v = *c
+				v.typ, v.types, v.sel = t, nil, nil
+				rt.pending[si] = append(rt.pending[si], v)
+			}
+			v.sel = append(v.sel, r)
+		}
+	}
 }
 
 // identityFrom returns [from, to) in buf.

@@ -21,8 +21,18 @@ func (s *jsonSink) Emit(o *Output) error {
 }
 
 func batches(t testing.TB, evs []event.Event) []event.Batch {
+	return buildBatches(t, evs, false)
+}
+
+// mixedBatches lets batches hold several types with the same fields.
+func mixedBatches(t testing.TB, evs []event.Event) []event.Batch {
+	return buildBatches(t, evs, true)
+}
+
+func buildBatches(t testing.TB, evs []event.Event, mix bool) []event.Batch {
 	t.Helper()
 	bb := event.NewBatchBuilder(memory.DefaultAllocator)
+	bb.MixTypes = mix
 	for i := range evs {
 		bb.Append(&evs[i])
 	}

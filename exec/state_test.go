@@ -37,7 +37,7 @@ func runCut(t *testing.T, src string, evs []event.Event, r *rand.Rand, cut int) 
 	var base int64
 	for start := 0; start < len(evs); {
 		end := min(len(evs), start+1+r.IntN(6))
-		for _, b := range batches(t, evs[start:end]) {
+		for _, b := range buildBatches(t, evs[start:end], r.IntN(2) == 0) {
 			if err := rt.Process(b, base); err != nil {
 				t.Fatal(err)
 			}

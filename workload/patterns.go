@@ -75,6 +75,7 @@ func W3(n, k int, seed uint64, yield func(typ string, ts int64, id int64)) {
 // W3Batches builds W3 as Arrow batches.
 func W3Batches(n, k int, seed uint64) []event.Batch {
 	bb := event.NewBatchBuilder(memory.DefaultAllocator)
+	bb.MixTypes = true
 	fields := make([]event.Field, 1)
 	W3(n, k, seed, func(typ string, ts, id int64) {
 		fields[0] = event.Field{Name: "id", Value: event.Int(id)}
@@ -130,6 +131,7 @@ func W5(n int, errShare float64, seed uint64, yield func(typ string, ts int64, u
 // W5Batches builds W5 as Arrow batches (field user, as "u<n>").
 func W5Batches(n int, errShare float64, seed uint64) []event.Batch {
 	bb := event.NewBatchBuilder(memory.DefaultAllocator)
+	bb.MixTypes = true
 	users := make([]string, 10000)
 	for i := range users {
 		users[i] = "u" + strconv.Itoa(i)

@@ -55,6 +55,7 @@ func newRunCmd() *cobra.Command {
 			}
 			rd := event.NewReader(cmd.InOrStdin(), "<stdin>.jsonl", event.ReaderOptions{
 				EventTime: l.plan.EventTime,
+				MixTypes:  true,
 				Clock:     func() int64 { return time.Now().UnixNano() },
 				Reject:    func(r event.Rejection) { fmt.Fprintln(stderr, r.String()) },
 			})

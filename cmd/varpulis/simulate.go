@@ -160,6 +160,7 @@ func simulate(l *loaded, in io.Reader, name string, sink exec.Sink, diag *bufio.
 	}
 	opts := event.ReaderOptions{
 		EventTime: l.plan.EventTime,
+		MixTypes:  true,
 		Reject: func(r event.Rejection) {
 			fmt.Fprintln(diag, r.String())
 		},
