@@ -2,6 +2,7 @@ package exec
 
 import (
 	"strings"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -126,6 +127,10 @@ type chunk struct {
 	// mixes types (only pattern streams see such chunks; every other
 	// stream gets one view per run of one type). typ is then unused.
 	types []string
+	// tcode numbers each row's type into tnames (set with types), so
+	// per-row type tests compare small integers.
+	tcode  []uint16
+	tnames []string
 	// prefix holds, for raw input, the source's maxTs after each row.
 	prefix []int64
 	// up maps domain rows to the rows of the stream's input chunk when an
@@ -264,6 +269,27 @@ func appendKey(b []byte, c *chunk, r int32) []byte {
 	return append(b, byte(p.sub>>8), byte(p.sub), byte(sq>>24), byte(sq>>16), byte(sq>>8), byte(sq))
 }
 
+// code returns the number of type t in tnames, adding it if new.
+func (c *chunk) code(t string) uint16 {
+	for i, n := range c.tnames {
+		if len(n) == len(t) && (unsafe.StringData(n) == unsafe.StringData(t) || n == t) {
+			return uint16(i)
+		}
+	}
+	c.tnames = append(c.tnames, t)
+	return uint16(len(c.tnames) - 1)
+}
+
+// lookup returns the number of type t, or -1 when no row has it.
+func (c *chunk) lookup(t string) int {
+	for i, n := range c.tnames {
+		if n == t {
+			return i
+		}
+	}
+	return -1
+}
+
 // typeAt returns the type of domain row r.
 func (c *chunk) typeAt(r int32) string {
 	if c.types != nil {
@@ -304,6 +330,12 @@ func chunkFromBatch(b event.Batch, sel []int32) *chunk {
 	rec := b.Rec
 	n := int(rec.NumRows())
 	c := &chunk{typ: b.Type, n: n, types: b.Types}
+	if b.Types != nil {
+		c.tcode = make([]uint16, n)
+		for i, t := range b.Types {
+			c.tcode[i] = c.code(t)
+		}
+	}
 	c.ts = timestampsAsInt64(rec.Column(0).(*array.Timestamp))
 	fields := rec.Schema().Fields()
 	c.names = make([]string, 0, len(fields)-1)

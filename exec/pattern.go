@@ -260,9 +260,13 @@ func (op *patternOp) mark(ok []bool, c *chunk, typ string, p predicate) {
 	sel := c.sel
 	if c.types != nil {
 		// A chunk of several types: the rows of this one.
+		code := c.lookup(typ)
+		if code < 0 {
+			return
+		}
 		op.sub = op.sub[:0]
 		for _, r := range c.sel {
-			if c.types[r] == typ {
+			if int(c.tcode[r]) == code {
 				op.sub = append(op.sub, r)
 			}
 		}

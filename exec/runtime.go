@@ -443,14 +443,8 @@ func (rt *Runtime) dispatch(c *chunk, from, to int32) error {
 // at a time. Views keep the chunk's rows and provenance, so the order of
 // VPL.md §3 is unchanged.
 func (rt *Runtime) deliverMixed(c *chunk) {
-	var present []string
-	for _, r := range c.sel {
-		if t := c.types[r]; !slices.Contains(present, t) {
-			present = append(present, t)
-		}
-	}
 	var targets []int
-	for _, t := range present {
+	for _, t := range c.tnames {
 		for _, si := range rt.subs[t] {
 			if !slices.Contains(targets, si) {
 				targets = append(targets, si)
@@ -458,29 +452,37 @@ func (rt *Runtime) deliverMixed(c *chunk) {
 		}
 	}
 	slices.Sort(targets)
+	reads := make([]bool, len(c.tnames))
 	for _, si := range targets {
 		se := rt.streams[si]
+		for i, t := range c.tnames {
+			reads[i] = se.reads[t]
+		}
 		if se.mixed {
 			v := *c
-			v.sel = nil
+			v.sel = make([]int32, 0, len(c.sel))
 			for _, r := range c.sel {
-				if se.reads[c.types[r]] {
+				if reads[c.tcode[r]] {
 					v.sel = append(v.sel, r)
 				}
 			}
-			rt.pending[si] = append(rt.pending[si], &v)
+			if len(v.sel) > 0 {
+				rt.pending[si] = append(rt.pending[si], &v)
+			}
 			continue
 		}
 		var v *chunk
+		last := -1
 		for _, r := range c.sel {
-			t := c.types[r]
-			if !se.reads[t] {
+			code := int(c.tcode[r])
+			if !reads[code] {
 				continue
 			}
-			if v == nil || v.typ != t {
+			if v == nil || code != last {
 				v = &chunk{}
 				*v = *c
-				v.typ, v.types, v.sel = t, nil, nil
+				v.typ, v.types, v.tcode, v.sel = c.tnames[code], nil, nil, nil
+				last = code
 				rt.pending[si] = append(rt.pending[si], v)
 			}
 			v.sel = append(v.sel, r)
