@@ -128,6 +128,9 @@ type ReaderOptions struct {
 	// MixTypes lets a batch hold events of several types with the same
 	// field names (Batch.Types).
 	MixTypes bool
+	// ProcessingTime gives JSON and CSV events the Clock's time whatever
+	// they carry (varpulis run --processing-time, VPL.md §4.1).
+	ProcessingTime bool
 }
 
 // BatchReader is the interface shared by the readers of .evt, JSON lines
@@ -257,6 +260,9 @@ func (b *base) Close() {
 // time, else the clock or the previous event's ts. It returns a rejection
 // reason when the declared field holds something else than a time.
 func (b *base) eventTime(typ string, fields []Field, envTS int64, hasEnv bool) (int64, string) {
+	if b.opts.ProcessingTime && b.opts.Clock != nil {
+		return b.opts.Clock(), "" // run --processing-time: ts is the ingest time
+	}
 	if name, ok := b.opts.EventTime[typ]; ok {
 		for i := range fields {
 			if fields[i].Name != name {

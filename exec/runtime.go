@@ -878,6 +878,32 @@ func (rt *Runtime) Finish() error {
 	return rt.watermarkPhase(rt.events, true)
 }
 
+// AdvanceTo raises the source's maxTs to ts, without an event, and runs
+// the watermark phase that follows: what the new watermarks make due is
+// released. run uses it for idle sources and processing time; it is a
+// no-op when ts is not ahead.
+func (rt *Runtime) AdvanceTo(ts int64) error {
+	if rt.finished || ts <= rt.maxTs || !rt.started {
+		return nil
+	}
+	rt.maxTs = ts
+	return rt.watermarkPhase(rt.events, false)
+}
+
+// MaxTs returns the greatest event time the source has reached.
+func (rt *Runtime) MaxTs() int64 { return rt.maxTs }
+
+// IdleTimeout returns the shortest .watermark(idle: i) of the plan, or 0.
+func (rt *Runtime) IdleTimeout() int64 {
+	var idle int64
+	for _, s := range rt.plan.Streams {
+		if s.Idle > 0 && (idle == 0 || s.Idle < idle) {
+			idle = s.Idle
+		}
+	}
+	return idle
+}
+
 // Late returns the number of late events dropped so far (VPL.md §4.3).
 func (rt *Runtime) Late() int64 { return rt.late }
 

@@ -465,7 +465,14 @@ func (l *lowerer) lowerCallOp(st *Stream, op *vpl.CallOp, sc *scope) (Op, error)
 				}
 				st.OutOfOrder = d
 			}
-			// idle applies to live sources under run only.
+			if a.Name == "idle" {
+				// Applies to live sources under run only (VPL.md §4.1).
+				d, err := l.constDuration(a.Value, sc)
+				if err != nil {
+					return nil, err
+				}
+				st.Idle = d
+			}
 		}
 		return nil, nil
 	case "allowed_lateness":

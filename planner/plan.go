@@ -42,6 +42,10 @@ type Stream struct {
 	OutOfOrder int64
 	// AllowedLateness keeps time windows open after they fired (ns).
 	AllowedLateness int64
+	// Idle (.watermark(idle: i), run only): a source silent this long in
+	// wall-clock time advances its event time by the wall-clock time
+	// elapsed, so windows and absences complete on a quiet source.
+	Idle int64
 	// Timer, when set, makes the stream's source a timer: it has no
 	// inputs and its events are ticks (VPL.md §4.1).
 	Timer *Timer

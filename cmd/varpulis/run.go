@@ -4,26 +4,36 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-
-	"github.com/cockroachdb/errors"
 	"time"
 
+	"github.com/cockroachdb/errors"
 	"github.com/spf13/cobra"
 	"github.com/varpulis/varpulis-go/event"
 	"github.com/varpulis/varpulis-go/exec"
 )
 
+// wallClock is the clock of live runs; tests replace it.
+var wallClock = func() int64 { return time.Now().UnixNano() }
+
+// runTick is how often a live run looks at the clock when it has idle
+// sources or runs on processing time.
+const runTick = 20 * time.Millisecond
+
 func newRunCmd() *cobra.Command {
 	var (
 		file, code, output string
 		limits             []string
+		processingTime     bool
 	)
 	c := &cobra.Command{
 		Use:   "run (--file F | --code SRC)",
 		Short: "Run a VPL program live",
 		Long: "run starts a VPL program. Without connectors it reads JSON-line events from standard input\n" +
 			"(envelope {\"event_type\": ..., \"data\": {...}, \"timestamp\": ...}) and writes output events to\n" +
-			"stdout as they are produced. Events without a time of their own get the ingest time.",
+			"stdout as they are produced. Events without a time of their own get the ingest time.\n" +
+			"With --processing-time every event gets the ingest time and the watermark follows the wall\n" +
+			"clock, so windows close on time without more input. A stream's .watermark(idle: i) lets\n" +
+			"event time advance with the wall clock while the input is silent for i.",
 		Example: "  echo '{\"event_type\":\"Reading\",\"data\":{\"temp\":31}}' | varpulis run --code 'stream Hot = Reading.where(temp > 30).emit()'",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -54,29 +64,14 @@ func newRunCmd() *cobra.Command {
 				return err
 			}
 			rd := event.NewReader(cmd.InOrStdin(), "<stdin>.jsonl", event.ReaderOptions{
-				EventTime: l.plan.EventTime,
-				MixTypes:  true,
-				Clock:     func() int64 { return time.Now().UnixNano() },
-				Reject:    func(r event.Rejection) { fmt.Fprintln(stderr, r.String()) },
+				EventTime:      l.plan.EventTime,
+				MixTypes:       true,
+				Clock:          wallClock,
+				ProcessingTime: processingTime,
+				Reject:         func(r event.Rejection) { fmt.Fprintln(stderr, r.String()) },
 			})
 			defer rd.Close()
-			var n int64
-			for {
-				b, err := rd.Next()
-				if err != nil {
-					if errors.Is(err, io.EOF) {
-						break
-					}
-					return &exitError{code: 2, msg: err.Error()}
-				}
-				err = rt.Process(b, n)
-				n += int64(b.Len())
-				b.Rec.Release()
-				if err != nil {
-					return err
-				}
-			}
-			return rt.Finish()
+			return runLive(rt, rd, processingTime)
 		},
 	}
 	fl := c.Flags()
@@ -84,5 +79,77 @@ func newRunCmd() *cobra.Command {
 	fl.StringVar(&code, "code", "", "VPL program text")
 	fl.StringVar(&output, "output", "text", "output form: text or json")
 	fl.StringArrayVar(&limits, "limit", nil, "resource limit name=n (repeatable)")
+	fl.BoolVar(&processingTime, "processing-time", false, "use the ingest time as event time and let watermarks follow the wall clock")
 	return c
+}
+
+// batchOrErr is what the reading goroutine hands to the run loop.
+type batchOrErr struct {
+	b   event.Batch
+	err error
+}
+
+// runLive feeds the reader's batches to the runtime. All engine work stays
+// on this goroutine; a second one only reads. When the program has idle
+// sources or runs on processing time, the loop also wakes on a ticker to
+// let event time follow the wall clock (VPL.md §4.1).
+func runLive(rt *exec.Runtime, rd event.BatchReader, processingTime bool) error {
+	in := make(chan batchOrErr, 4)
+	go func() {
+		for {
+			b, err := rd.Next()
+			in <- batchOrErr{b, err}
+			if err != nil {
+				close(in)
+				return
+			}
+		}
+	}()
+	idle := rt.IdleTimeout()
+	var tick <-chan time.Time
+	if processingTime || idle > 0 {
+		t := time.NewTicker(runTick)
+		defer t.Stop()
+		tick = t.C
+	}
+	var n int64
+	lastInput := wallClock()
+	lastAdvance := lastInput
+	for {
+		select {
+		case item, ok := <-in:
+			if !ok {
+				return rt.Finish()
+			}
+			if item.err != nil {
+				if errors.Is(item.err, io.EOF) {
+					return rt.Finish()
+				}
+				return &exitError{code: 2, msg: item.err.Error()}
+			}
+			err := rt.Process(item.b, n)
+			n += int64(item.b.Len())
+			item.b.Rec.Release()
+			if err != nil {
+				return err
+			}
+			lastInput = wallClock()
+			lastAdvance = lastInput
+		case <-tick:
+			now := wallClock()
+			switch {
+			case processingTime:
+				if err := rt.AdvanceTo(now); err != nil {
+					return err
+				}
+			case now-lastInput >= idle:
+				// A silent source: event time moves on by the wall-clock
+				// time elapsed since the last advance.
+				if err := rt.AdvanceTo(rt.MaxTs() + (now - lastAdvance)); err != nil {
+					return err
+				}
+				lastAdvance = now
+			}
+		}
+	}
 }
