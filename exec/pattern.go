@@ -43,6 +43,7 @@ type patternOp struct {
 	kbuf  []int32
 	buf   []int32
 	sub   []int32
+	rel   []int32 // the rows a step or negation may take
 	// matches of the current event, before ordering
 	pending []match
 	// keyField holds the current chunk's key field under inferred
@@ -219,7 +220,17 @@ func (op *patternOp) runMany(c *chunk) []*chunk {
 	for k, nt := range op.p.Nots {
 		op.mark(op.notOk[k], c, nt.Type, op.notFree[k])
 	}
-	op.kbuf = op.keyIDs(c)
+	// Only rows that some step or negation may take can change a run; under
+	// strict, any row of a step type can (it kills the runs it does not
+	// advance). The others cost nothing more.
+	op.rel = op.rel[:0]
+	strict := op.p.Policy == "strict"
+	for _, r := range c.sel {
+		if op.relevant(r) || strict && op.typeInSteps(c.typeAt(r)) {
+			op.rel = append(op.rel, r)
+		}
+	}
+	op.kbuf = op.keyIDs(c, op.rel)
 	for len(op.parts) < op.keys.Len() {
 		op.parts = append(op.parts, &partition{})
 	}
@@ -229,7 +240,7 @@ func (op *patternOp) runMany(c *chunk) []*chunk {
 	var evs []event.Event
 	var prow, seq []int32
 	var binds [][][]event.Event
-	for i, r := range c.sel {
+	for i, r := range op.rel {
 		k := op.kbuf[i]
 		op.pending = op.pending[:0]
 		op.offer(c, r, k)
@@ -286,20 +297,36 @@ func (op *patternOp) mark(ok []bool, c *chunk, typ string, p predicate) {
 	}
 }
 
-// keyIDs returns the partition key id of every selected row. Inferred
+// relevant reports whether row r passes the candidate predicate of some
+// step or negation.
+func (op *patternOp) relevant(r int32) bool {
+	for _, ok := range op.ok {
+		if ok[r] {
+			return true
+		}
+	}
+	for _, ok := range op.notOk {
+		if ok[r] {
+			return true
+		}
+	}
+	return false
+}
+
+// keyIDs returns the partition key id of every row of sel. Inferred
 // partitions read each type's own key field.
-func (op *patternOp) keyIDs(c *chunk) []int32 {
+func (op *patternOp) keyIDs(c *chunk, sel []int32) []int32 {
 	if op.p.KeyFields == nil {
-		return op.keys.ids(c, c.sel, op.kbuf[:0])
+		return op.keys.ids(c, sel, op.kbuf[:0])
 	}
 	op.keys.fields = op.keyField[:1]
 	if c.types == nil {
 		op.keyField[0] = op.p.KeyFields[c.typ]
-		return op.keys.ids(c, c.sel, op.kbuf[:0])
+		return op.keys.ids(c, sel, op.kbuf[:0])
 	}
 	// Several types: one pass when they share the key field, else per row.
 	field, same := "", true
-	for _, r := range c.sel {
+	for _, r := range sel {
 		f := op.p.KeyFields[c.types[r]]
 		if field == "" {
 			field = f
@@ -310,10 +337,10 @@ func (op *patternOp) keyIDs(c *chunk) []int32 {
 	}
 	if same {
 		op.keyField[0] = field
-		return op.keys.ids(c, c.sel, op.kbuf[:0])
+		return op.keys.ids(c, sel, op.kbuf[:0])
 	}
 	out := op.kbuf[:0]
-	for _, r := range c.sel {
+	for _, r := range sel {
 		op.keyField[0] = op.p.KeyFields[c.types[r]]
 		out = append(out, op.keys.id(op.keys.rowKey(c, r)))
 	}

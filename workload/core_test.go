@@ -118,3 +118,11 @@ func BenchmarkW4Core(b *testing.B) {
 func BenchmarkW5Core(b *testing.B) {
 	benchCore(b, W5Program, func() []event.Batch { return W5Batches(1<<17, 0.01, 1) })
 }
+
+// BenchmarkPatternNoMatch runs a pattern whose first step no event
+// satisfies over W3 input: no run ever starts or changes, so nothing may be
+// allocated per event (BENCHMARKS.md, issue of the pattern operator).
+func BenchmarkPatternNoMatch(b *testing.B) {
+	const program = "stream None = T1 as a .where(id < 0) -> T2 as b -> T3 as c .within(100ms) .emit(x: a.id)\n"
+	benchCore(b, program, func() []event.Batch { return W3Batches(1<<20, 3, 1) })
+}
