@@ -143,3 +143,27 @@ func W5Batches(n int, errShare float64, seed uint64) []event.Batch {
 	})
 	return bb.Flush()
 }
+
+// WriteW5 writes W5 as .evt.
+func WriteW5(w io.Writer, n int, errShare float64, seed uint64) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	var buf []byte
+	var err error
+	W5(n, errShare, seed, func(typ string, ts, u int64) {
+		if err != nil {
+			return
+		}
+		buf = append(buf[:0], '@')
+		buf = strconv.AppendInt(buf, ts/1e6, 10)
+		buf = append(buf, ' ')
+		buf = append(buf, typ...)
+		buf = append(buf, ` { user: "u`...)
+		buf = strconv.AppendInt(buf, u, 10)
+		buf = append(buf, "\" }\n"...)
+		_, err = bw.Write(buf)
+	})
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
+}

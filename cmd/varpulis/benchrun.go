@@ -120,6 +120,19 @@ var benchWorkloads = []benchWorkload{
 		func(w io.Writer, n int, seed uint64) error { return workload.WriteW1(w, n, seed, "evt") }},
 	{"W2a", workload.W2aProgram, "count window 100 per symbol, vwap", workload.W2Batches, workload.WriteW2},
 	{"W2b", workload.W2bProgram, "1 min sliding 1 s per symbol, avg", workload.W2Batches, workload.WriteW2},
+	{"W3", workload.W3Program(3, ""), "k = 3, policy next, within 100ms", w3Batches(3),
+		func(w io.Writer, n int, seed uint64) error { return workload.WriteW3(w, n, 3, seed) }},
+	{"W3any", workload.W3Program(3, "any"), "k = 3, policy any, within 100ms", w3Batches(3),
+		func(w io.Writer, n int, seed uint64) error { return workload.WriteW3(w, n, 3, seed) }},
+	{"W4", workload.W4Program, "A -> all B -> C within 100ms, policy next", w3Batches(3),
+		func(w io.Writer, n int, seed uint64) error { return workload.WriteW3(w, n, 3, seed) }},
+	{"W5", workload.W5Program, "login/logout with trailing not(error) within 5m (an absence), 1% errors",
+		func(n int, seed uint64) []event.Batch { return workload.W5Batches(n, 0.01, seed) },
+		func(w io.Writer, n int, seed uint64) error { return workload.WriteW5(w, n, 0.01, seed) }},
+}
+
+func w3Batches(k int) func(n int, seed uint64) []event.Batch {
+	return func(n int, seed uint64) []event.Batch { return workload.W3Batches(n, k, seed) }
 }
 
 func benchCore(wl benchWorkload, n int, seed uint64, runs int) (benchRow, error) {
