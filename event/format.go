@@ -12,17 +12,43 @@ const TimestampLayout = "2006-01-02T15:04:05.999999999Z07:00"
 
 // AppendTimestamp appends ts (ns since the epoch) in TimestampLayout.
 func AppendTimestamp(b []byte, ns int64) []byte {
-	t := time.Unix(0, ns).UTC()
-	y, mo, d := t.Date()
-	if y < 0 || y > 9999 {
-		return t.AppendFormat(b, TimestampLayout)
+	// Civil date from days since the epoch (proleptic Gregorian, integer
+	// arithmetic only): output writes one timestamp per event.
+	secs, frac := ns/1e9, ns%1e9
+	if frac < 0 {
+		secs, frac = secs-1, frac+1e9
 	}
-	h, mi, sec := t.Clock()
+	days, sod := secs/86400, secs%86400
+	if sod < 0 {
+		days, sod = days-1, sod+86400
+	}
+	z := days + 719468
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era--
+	}
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	y := yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d := doy - (153*mp+2)/5 + 1
+	mo := mp + 3
+	if mo > 12 {
+		mo -= 12
+	}
+	if mo <= 2 {
+		y++
+	}
+	if y < 0 || y > 9999 {
+		return time.Unix(0, ns).UTC().AppendFormat(b, TimestampLayout)
+	}
+	h, mi, sec := sod/3600, sod/60%60, sod%60
 	b = append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
-		byte('0'+int(mo)/10), byte('0'+int(mo)%10), '-', byte('0'+d/10), byte('0'+d%10), 'T',
+		byte('0'+mo/10), byte('0'+mo%10), '-', byte('0'+d/10), byte('0'+d%10), 'T',
 		byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10), ':',
 		byte('0'+sec/10), byte('0'+sec%10))
-	if frac := t.Nanosecond(); frac != 0 {
+	if frac != 0 {
 		var digits [9]byte
 		for i := 8; i >= 0; i-- {
 			digits[i] = byte('0' + frac%10)

@@ -9,6 +9,10 @@ import (
 type Output struct {
 	c    *chunk
 	rows []int32
+	// The constant parts of the JSON form, built on first use: the head up
+	// to the ts, and each field's `"name":` (with its comma).
+	head  []byte
+	names [][]byte
 }
 
 // Len returns the number of events.
@@ -25,17 +29,22 @@ func (o *Output) Event(i int) event.Event { return o.c.rowEvent(int(o.rows[i])) 
 func (o *Output) AppendJSON(b []byte, i int) []byte {
 	r := int(o.rows[i])
 	c := o.c
-	b = append(b, `{"stream":`...)
-	b = event.AppendJSONString(b, c.typ)
-	b = append(b, `,"ts":"`...)
+	if o.head == nil {
+		o.head = append(event.AppendJSONString(append(o.head, `{"stream":`...), c.typ), `,"ts":"`...)
+		o.names = make([][]byte, len(c.names))
+		for f, name := range c.names {
+			var nb []byte
+			if f > 0 {
+				nb = append(nb, ',')
+			}
+			o.names[f] = append(event.AppendJSONString(nb, name), ':')
+		}
+	}
+	b = append(b, o.head...)
 	b = event.AppendTimestamp(b, c.ts[r])
 	b = append(b, `","fields":{`...)
-	for f, name := range c.names {
-		if f > 0 {
-			b = append(b, ',')
-		}
-		b = event.AppendJSONString(b, name)
-		b = append(b, ':')
+	for f, nb := range o.names {
+		b = append(b, nb...)
 		b = event.AppendJSON(b, c.cols[f].value(r))
 	}
 	return append(b, "}}"...)
