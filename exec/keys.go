@@ -128,6 +128,26 @@ func (k *keyIndex) id(v event.Value) int32 {
 	return id
 }
 
+// onlyStrings reports whether every key is a string (one key field).
+func (k *keyIndex) onlyStrings() bool {
+	return len(k.fields) == 1 && len(k.strs) == len(k.vals)
+}
+
+// stringColumn builds the column of the keys ids, all strings.
+func (k *keyIndex) stringColumn(ids []int32) *vec {
+	size := 0
+	for _, id := range ids {
+		size += len(k.vals[id].AsString())
+	}
+	offs := make([]int32, 1, len(ids)+1)
+	data := make([]byte, 0, size)
+	for _, id := range ids {
+		data = append(data, k.vals[id].AsString()...)
+		offs = append(offs, int32(len(data)))
+	}
+	return stringVec(len(ids), 0, nil, offs, data)
+}
+
 // compare orders two keys as VPL.md §7.3 orders partition keys: several
 // fields compare field by field.
 func (k *keyIndex) compare(a, b int32) int {

@@ -33,24 +33,25 @@ var arrowTypes = [...]arrow.DataType{
 type relBuf struct {
 	keys         []int32
 	slots        []int32
-	starts, ends []int64
-	ts           []int64
+	starts, ends []int64 // ends are also the rows' ts
 	prow, seq    []int32 // dispatch phase: the input row each release descends from, and its rank
 	temp         []int32 // groups to release once the chunk is built
 	cols         []colWriter
 	calls        [][]event.Value // per call: the results of every row
 }
 
-func (b *relBuf) reset() {
-	b.keys, b.slots, b.starts, b.ends, b.ts = b.keys[:0], b.slots[:0], b.starts[:0], b.ends[:0], b.ts[:0]
+// reset starts a round of about n rows.
+func (b *relBuf) reset(n int) {
+	b.keys, b.slots = slices.Grow(b.keys[:0], n), slices.Grow(b.slots[:0], n)
+	b.starts, b.ends = slices.Grow(b.starts[:0], n), slices.Grow(b.ends[:0], n)
 	b.prow, b.seq = b.prow[:0], b.seq[:0]
 }
 
 func (b *relBuf) len() int { return len(b.keys) }
 
 // aggRow records one aggregate release of key over group slot, or over
-// explicit argument values when vals is set.
-func (op *windowOp) aggRow(b *relBuf, key int32, start, end, ts int64, slot int32, vals [][]event.Value) {
+// explicit argument values when vals is set. Its ts is end.
+func (op *windowOp) aggRow(b *relBuf, key int32, start, end int64, slot int32, vals [][]event.Value) {
 	if vals != nil {
 		slot = op.agg.foldInto(vals)
 		b.temp = append(b.temp, slot)
@@ -59,7 +60,6 @@ func (op *windowOp) aggRow(b *relBuf, key int32, start, end, ts int64, slot int3
 	b.slots = append(b.slots, slot)
 	b.starts = append(b.starts, start)
 	b.ends = append(b.ends, end)
-	b.ts = append(b.ts, ts)
 }
 
 // relChunk builds the rows recorded in b into a chunk (nil when empty)
@@ -85,13 +85,18 @@ func (op *windowOp) relChunk(b *relBuf) *chunk {
 	for i := range cw {
 		cw[i].reset(n)
 	}
-	for f := range kf {
-		for _, k := range b.keys {
-			v := op.keys.vals[k]
-			if len(kf) > 1 {
-				v = v.Elems()[f]
+	var keyCol *vec
+	if len(kf) == 1 && op.keys.onlyStrings() {
+		keyCol = op.keys.stringColumn(b.keys)
+	} else {
+		for f := range kf {
+			for _, k := range b.keys {
+				v := op.keys.vals[k]
+				if len(kf) > 1 {
+					v = v.Elems()[f]
+				}
+				cw[f].add(v)
 			}
-			cw[f].add(v)
 		}
 	}
 	// Every call's results, column by column; an item that reads one call
@@ -100,7 +105,7 @@ func (op *windowOp) relChunk(b *relBuf) *chunk {
 		b.calls = make([][]event.Value, len(g.accs))
 	}
 	for i, a := range g.accs {
-		b.calls[i] = a.AppendResults(b.calls[i][:0], b.slots)
+		b.calls[i] = a.AppendResults(slices.Grow(b.calls[i][:0], n), b.slots)
 	}
 	items := cw[len(kf):]
 	computed := false
@@ -109,9 +114,7 @@ func (op *windowOp) relChunk(b *relBuf) *chunk {
 			computed = true
 			continue
 		}
-		for _, v := range b.calls[d] {
-			items[i].add(v)
-		}
+		items[i].addAll(b.calls[d])
 	}
 	if computed {
 		env := rowEnv{rt: g.rt, aggVals: g.vals}
@@ -129,14 +132,21 @@ func (op *windowOp) relChunk(b *relBuf) *chunk {
 	for i := range b.calls {
 		clear(b.calls[i]) // let go of result strings
 	}
-	c := &chunk{typ: op.stream, n: n, ts: slices.Clone(b.ts), names: op.relNames}
+	// Everything a window releases carries ts = its window_end (VPL.md
+	// §4.3): the two share one buffer, which nobody changes.
+	ends := slices.Clone(b.ends)
+	c := &chunk{typ: op.stream, n: n, ts: ends, names: op.relNames}
 	c.cols = make([]*vec, 0, len(op.relNames))
-	for i := range kf {
-		c.cols = append(c.cols, cw[i].finish())
+	if keyCol != nil {
+		c.cols = append(c.cols, keyCol)
+	} else {
+		for i := range kf {
+			c.cols = append(c.cols, cw[i].finish())
+		}
 	}
 	c.cols = append(c.cols,
 		arrowVec(event.KindTimestamp, n, 0, nil, int64Bytes(slices.Clone(b.starts))),
-		arrowVec(event.KindTimestamp, n, 0, nil, int64Bytes(slices.Clone(b.ends))))
+		arrowVec(event.KindTimestamp, n, 0, nil, int64Bytes(ends)))
 	for i := range items {
 		c.cols = append(c.cols, items[i].finish())
 	}
@@ -158,82 +168,103 @@ func releaseNames(keys []string, a *planner.Aggregate) []string {
 // duration, else the values themselves.
 type colWriter struct {
 	kind  event.Kind // of the non-null values: KindNull before the first, KindAny once they differ
-	x     []int64    // payloads as AsInt gives them (a float's bits); 0 for null and strings
-	offs  []int32    // string ends; a string column's offsets are [0, offs...]
+	n     int        // rows
+	rows  int        // rows expected (capacity of new buffers)
+	x     []int64    // payloads as AsInt gives them (a float's bits); 0 for null
+	offs  []int32    // strings: n+1 offsets
 	data  []byte     // string bytes
 	valid []byte
 	nulls int
 	vals  []event.Value // KindAny: every value
 }
 
-// reset starts a column of n rows. The buffers go to the chunk, so each
-// column gets new ones.
+// reset starts a column of about n rows. The buffers go to the chunk, so
+// each column gets new ones.
 func (w *colWriter) reset(n int) {
-	*w = colWriter{kind: event.KindNull, x: make([]int64, 0, n), offs: make([]int32, 1, n+1), valid: make([]byte, (n+7)/8)}
+	*w = colWriter{kind: event.KindNull, rows: n, valid: make([]byte, (n+7)/8)}
 }
 
 func (w *colWriter) add(v event.Value) {
-	i := len(w.x)
 	k := v.Kind()
-	switch {
-	case k == event.KindNull:
+	if k != w.kind && k != event.KindNull {
+		w.setKind(k)
+	}
+	if k != event.KindNull {
+		w.valid[w.n>>3] |= 1 << (w.n & 7)
+	} else {
 		w.nulls++
-	case w.kind == k:
-		w.valid[i>>3] |= 1 << (i & 7)
+	}
+	w.n++
+	switch w.kind {
+	case event.KindNull:
+	case planner.KindAny:
+		w.vals = append(w.vals, v)
+	case event.KindString:
+		w.data = append(w.data, v.AsString()...)
+		w.offs = append(w.offs, int32(len(w.data)))
+	default:
+		w.x = append(w.x, v.AsInt()) // 0 for null
+	}
+}
+
+// addAll adds values in order, numbers of the column's kind without the
+// general path.
+func (w *colWriter) addAll(vals []event.Value) {
+	for i, v := range vals {
+		if k := v.Kind(); k != w.kind || k == event.KindNull || k == event.KindString || k == planner.KindAny {
+			w.add(v)
+			continue
+		}
+		w.valid[w.n>>3] |= 1 << (w.n & 7)
+		w.n++
+		w.x = append(w.x, vals[i].AsInt())
+	}
+}
+
+// setKind records a non-null value of kind k: the column's kind if it had
+// none, else values.
+func (w *colWriter) setKind(k event.Kind) {
+	switch {
+	case w.kind == planner.KindAny:
+	case w.kind == event.KindNull && k == event.KindString:
+		w.kind = k
+		w.offs = make([]int32, w.n+1, w.rows+1)
+		w.data = make([]byte, 0, 8*w.rows)
 	case w.kind == event.KindNull && typedKind(k):
 		w.kind = k
-		w.valid[i>>3] |= 1 << (i & 7)
+		w.x = make([]int64, w.n, w.rows)
 	default:
-		w.toValues()
+		vals := make([]event.Value, w.n, max(w.rows, w.n+1))
+		for i := range vals {
+			vals[i] = w.value(i)
+		}
+		w.kind, w.vals = planner.KindAny, vals
 	}
-	if w.kind == planner.KindAny {
-		w.vals = append(w.vals, v)
-		return
-	}
-	w.x = append(w.x, v.AsInt())
-	if k == event.KindString {
-		w.data = append(w.data, v.AsString()...)
-	}
-	w.offs = append(w.offs, int32(len(w.data)))
 }
 
 func typedKind(k event.Kind) bool {
 	return int(k) < len(arrowTypes) && arrowTypes[k] != nil
 }
 
-// toValues turns the column into a column of values (kinds differ).
-func (w *colWriter) toValues() {
-	if w.kind == planner.KindAny {
-		return
-	}
-	w.vals = make([]event.Value, len(w.x), cap(w.x))
-	for i := range w.vals {
-		w.vals[i] = w.value(i)
-	}
-	w.kind = planner.KindAny
-}
-
 // value reads back row i of a typed column.
 func (w *colWriter) value(i int) event.Value {
-	if w.valid[i>>3]>>(i&7)&1 == 0 {
+	if w.kind == event.KindNull || w.valid[i>>3]>>(i&7)&1 == 0 {
 		return event.Null
 	}
-	x := w.x[i]
 	switch w.kind {
 	case event.KindInt:
-		return event.Int(x)
+		return event.Int(w.x[i])
 	case event.KindFloat:
-		return event.Float(math.Float64frombits(uint64(x)))
+		return event.Float(math.Float64frombits(uint64(w.x[i])))
 	case event.KindTimestamp:
-		return event.Timestamp(x)
+		return event.Timestamp(w.x[i])
 	case event.KindDuration:
-		return event.Duration(x)
+		return event.Duration(w.x[i])
 	}
 	return event.String(string(w.data[w.offs[i]:w.offs[i+1]]))
 }
 
 func (w *colWriter) finish() *vec {
-	n := len(w.x)
 	valid := w.valid
 	if w.nulls == 0 {
 		valid = nil
@@ -242,13 +273,18 @@ func (w *colWriter) finish() *vec {
 	case planner.KindAny:
 		return &vec{kind: planner.KindAny, vals: w.vals}
 	case event.KindNull:
-		return vecFromArrow(arrow.Field{Type: arrow.Null, Nullable: true}, array.NewNull(n))
+		return vecFromArrow(arrow.Field{Type: arrow.Null, Nullable: true}, array.NewNull(w.n))
 	case event.KindString:
-		bufs := []*memory.Buffer{bufferOf(valid), memory.NewBufferBytes(int32Bytes(w.offs)), memory.NewBufferBytes(w.data)}
-		arr := array.MakeFromData(array.NewData(arrowTypes[w.kind], n, bufs, nil, w.nulls, 0))
-		return vecFromArrow(arrow.Field{Type: arrowTypes[w.kind], Nullable: true}, arr)
+		return stringVec(w.n, w.nulls, valid, w.offs, w.data)
 	}
-	return arrowVec(w.kind, n, w.nulls, valid, int64Bytes(w.x))
+	return arrowVec(w.kind, w.n, w.nulls, valid, int64Bytes(w.x))
+}
+
+// stringVec wraps string offsets and bytes as an Arrow-backed column.
+func stringVec(n, nulls int, valid []byte, offs []int32, data []byte) *vec {
+	bufs := []*memory.Buffer{bufferOf(valid), memory.NewBufferBytes(int32Bytes(offs)), memory.NewBufferBytes(data)}
+	arr := array.MakeFromData(array.NewData(arrowTypes[event.KindString], n, bufs, nil, nulls, 0))
+	return vecFromArrow(arrow.Field{Type: arrowTypes[event.KindString], Nullable: true}, arr)
 }
 
 // arrowVec wraps 8-byte payloads of kind k as an Arrow-backed column.

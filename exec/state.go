@@ -345,10 +345,10 @@ func (op *windowOp) snapshot(w *stateWriter) {
 		ring := &op.rings[k]
 		w.uint(uint64(ring.n))
 		for i := range ring.n {
-			sl := ring.at(i)
-			w.int(op.wj[sl] * s)
-			w.int(op.wj[sl]*s + d)
-			w.bool(op.st[sl] == winFired)
+			sl, j := ring.at(i), op.jAt(ring, i)
+			w.int(j * s)
+			w.int(j*s + d)
+			w.bool(op.stAt(ring, i) == winFired)
 			w.events(op.evsAt(sl))
 			if op.agg != nil {
 				op.agg.snapshotGroup(w, sl)
@@ -441,6 +441,7 @@ func (op *windowOp) restore(r *stateReader) error {
 			}
 		}
 		op.findRun(ring)
+		op.settle(ring)
 	}
 	op.dueAt = op.dueTime()
 	nc := r.count()

@@ -371,9 +371,9 @@ func cmpInt64(a, b int64) int {
 	return 0
 }
 
-// beginRelease starts collecting a round of releases.
-func (op *windowOp) beginRelease() {
-	op.rel.reset()
+// beginRelease starts collecting a round of about n releases.
+func (op *windowOp) beginRelease(n int) {
+	op.rel.reset(n)
 	clear(op.relEvs)
 	op.relEvs = op.relEvs[:0]
 }
@@ -388,7 +388,7 @@ func (op *windowOp) releaseWin(key int32, start, end, ts int64, slot int32, vals
 		return 0
 	}
 	if op.agg != nil {
-		op.aggRow(&op.rel, key, start, end, ts, slot, vals)
+		op.aggRow(&op.rel, key, start, end, slot, vals)
 		return 1
 	}
 	for _, e := range events {
@@ -479,7 +479,7 @@ func (op *windowOp) addCount(c *chunk) []*chunk {
 		op.counts = append(op.counts, countWin{slot: -1})
 	}
 	keepEvents := op.wantsEvents()
-	op.beginRelease()
+	op.beginRelease(0)
 	for i, r := range c.sel {
 		k := op.kbuf[i]
 		cw := &op.counts[k]
@@ -700,7 +700,7 @@ func (op *windowOp) fireSessions(w int64, root *prov) []*chunk {
 		}
 		return 1
 	})
-	op.beginRelease()
+	op.beginRelease(len(ds))
 	for _, d := range ds {
 		end := addSat(d.s.last, op.w.Size)
 		op.releasedUntil[d.key] = max(op.releasedUntilOf(d.key), end)

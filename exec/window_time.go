@@ -23,6 +23,12 @@ import (
 // middle, which shifts the shorter side by one slot; they leave from the
 // start as they fire. The block doubles when full and goes back to the
 // free list when the key has no window left.
+//
+// Most rings are plain: every window open, with consecutive j from first.
+// Their windows' j and state are implied, so adding and firing touch
+// nothing per window but the accumulator groups. Others (gaps, windows
+// kept for the allowed lateness, late events) keep each window's j and
+// state in per-slot arrays.
 
 // Window states, per slot.
 const (
@@ -34,15 +40,22 @@ const (
 
 // timeRing is one key's windows.
 type timeRing struct {
-	base int32 // first slot of the block
-	size int32 // slots in the block, a power of two; 0: no block, no window
-	head int32 // block position of the first window
-	n    int32 // windows
-	last int64 // j of the last window
+	base        int32 // first slot of the block
+	size        int32 // slots in the block, a power of two; 0: no block, no window
+	head        int32 // block position of the first window
+	n           int32 // windows
+	first, last int64 // j of the first and the last window
 	// Windows run..last all exist and are open: an event whose windows
 	// start at or after run and have not ended takes the fast path.
 	run int64
+	// meta: windowOp.wj and .st hold every window's j and state; else the
+	// ring is plain (see above).
+	meta bool
 }
+
+// plain reports whether the ring's windows are all open, with consecutive
+// j.
+func (r *timeRing) plain() bool { return r.run <= r.first && r.last-r.first == int64(r.n-1) }
 
 // at returns the slot of the i-th window.
 func (r *timeRing) at(i int32) int32 { return r.base + (r.head+i)&(r.size-1) }
@@ -127,12 +140,12 @@ func (op *windowOp) addTime(c *chunk) []*chunk {
 	}
 	// The complete result of each updated window again, with the same
 	// bounds, in the dispatch phase of the late event.
-	op.beginRelease()
+	op.beginRelease(len(op.reemit))
 	for _, x := range op.reemit {
 		ring := &op.rings[x.key]
 		i, _ := op.find(ring, x.j)
 		sl := ring.at(i)
-		op.st[sl] &^= winReemit
+		op.st[sl] &^= winReemit // windows a late event reached keep their state
 		start := x.j * s
 		op.releaseWin(x.key, start, start+d, start+d, sl, nil, op.evsAt(sl))
 	}
@@ -143,20 +156,61 @@ func (op *windowOp) addTime(c *chunk) []*chunk {
 // when the ring is empty or ends before jlo).
 func (op *windowOp) appendRun(ring *timeRing, jlo, jhi int64) {
 	from := jlo
-	if ring.n > 0 {
-		from = max(jlo, ring.last+1)
-	}
-	if ring.n == 0 || from > ring.last+1 {
-		ring.run = from // the gap before it holds no window
+	switch {
+	case ring.n == 0:
+		*ring = timeRing{first: jlo, run: jlo}
+	case jlo > ring.last+1:
+		op.materialize(ring) // a gap: no longer plain
+		ring.run = jlo
+	default:
+		from = ring.last + 1
 	}
 	op.reserve(ring, int32(jhi-from+1))
-	for j := from; j <= jhi; j++ {
-		sl := ring.at(ring.n)
-		op.st[sl], op.wj[sl] = winOpen, j
-		ring.n++
+	if ring.meta {
+		for j := from; j <= jhi; j++ {
+			sl := ring.at(ring.n + int32(j-from))
+			op.st[sl], op.wj[sl] = winOpen, j
+		}
 	}
+	ring.n += int32(jhi - from + 1)
 	ring.last = jhi
 	op.dueAt = min(op.dueAt, from*op.slide()+op.w.Size)
+}
+
+// materialize writes the j and state of a plain ring's windows, which
+// something is about to make other than plain.
+func (op *windowOp) materialize(ring *timeRing) {
+	if ring.meta || ring.n == 0 {
+		return
+	}
+	for i := range ring.n {
+		sl := ring.at(i)
+		op.st[sl], op.wj[sl] = winOpen, ring.first+int64(i)
+	}
+	ring.meta = true
+}
+
+// settle makes a ring plain again when it is (a ring with a fired window
+// is not: its open run starts after it).
+func (op *windowOp) settle(ring *timeRing) {
+	if ring.meta && ring.n > 0 && ring.plain() {
+		ring.meta = false
+	}
+}
+
+// jAt and stAt return the j and state of the ring's i-th window.
+func (op *windowOp) jAt(ring *timeRing, i int32) int64 {
+	if !ring.meta {
+		return ring.first + int64(i)
+	}
+	return op.wj[ring.at(i)]
+}
+
+func (op *windowOp) stAt(ring *timeRing, i int32) uint8 {
+	if !ring.meta {
+		return winOpen
+	}
+	return op.st[ring.at(i)]
 }
 
 // addRun adds row r to the n windows from the ring's i-th.
@@ -182,6 +236,7 @@ func (op *windowOp) addRun(ring *timeRing, i, n int32, r int32, ev *event.Event)
 // reports whether some window took the event.
 func (op *windowOp) addSlow(key int32, ring *timeRing, jlo, jhi, w int64, r int32, ev *event.Event) bool {
 	d, s := op.w.Size, op.slide()
+	op.materialize(ring)
 	added := false
 	for j := jlo; j <= jhi; j++ {
 		start := j * s
@@ -214,6 +269,7 @@ func (op *windowOp) addSlow(key int32, ring *timeRing, jlo, jhi, w int64, r int3
 		added = true
 	}
 	op.findRun(ring)
+	op.settle(ring)
 	return added
 }
 
@@ -229,7 +285,8 @@ func (op *windowOp) findRun(ring *timeRing) {
 	}
 }
 
-// find returns the position of window j in the ring, or where it would go.
+// find returns the position of window j in the ring, or where it would go
+// (a ring with gaps or fired windows keeps its windows' j).
 func (op *windowOp) find(ring *timeRing, j int64) (int32, bool) {
 	if ring.n > 0 && j <= ring.last && j >= ring.run {
 		return ring.n - 1 - int32(ring.last-j), true
@@ -248,6 +305,7 @@ func (op *windowOp) find(ring *timeRing, j int64) (int32, bool) {
 
 // insert makes window j, with state st, the ring's i-th.
 func (op *windowOp) insert(ring *timeRing, i int32, j int64, st uint8) {
+	op.materialize(ring)
 	op.reserve(ring, 1)
 	if i > 0 && i < ring.n && op.agg != nil {
 		op.agg.flush() // queued folds name the groups about to move
@@ -270,9 +328,10 @@ func (op *windowOp) insert(ring *timeRing, i int32, j int64, st uint8) {
 	}
 	sl := ring.at(i)
 	op.st[sl], op.wj[sl] = st, j
-	if ring.n == 0 || j > ring.last {
-		ring.last = j
+	if ring.n == 0 {
+		ring.first, ring.last, ring.run, ring.meta = j, j, j+1, true
 	}
+	ring.first, ring.last = min(ring.first, j), max(ring.last, j)
 	ring.n++
 }
 
@@ -299,7 +358,8 @@ func (op *windowOp) reserve(ring *timeRing, k int32) {
 	for size < ring.n+k {
 		size *= 2
 	}
-	to := timeRing{base: op.blocks.alloc(size), size: size, n: ring.n, last: ring.last, run: ring.run}
+	to := *ring
+	to.base, to.size, to.head = op.blocks.alloc(size), size, 0
 	op.growSlots()
 	if ring.n > 0 {
 		if op.agg != nil {
@@ -340,7 +400,9 @@ func (op *windowOp) evsAt(sl int32) []event.Event {
 // the last.
 func (op *windowOp) dropFirst(ring *timeRing) {
 	sl := ring.at(0)
-	op.st[sl] = winNone
+	if ring.meta {
+		op.st[sl] = winNone
+	}
 	if op.evs != nil {
 		op.evs[sl] = nil
 	}
@@ -352,6 +414,12 @@ func (op *windowOp) dropFirst(ring *timeRing) {
 	if ring.n == 0 {
 		op.blocks.release(ring.base, ring.size)
 		*ring = timeRing{}
+		return
+	}
+	if ring.meta {
+		ring.first = op.wj[ring.at(0)]
+	} else {
+		ring.first++
 	}
 }
 
@@ -362,8 +430,8 @@ func (op *windowOp) dueTime() int64 {
 	for k := range op.rings {
 		ring := &op.rings[k]
 		for i := range ring.n {
-			if sl := ring.at(i); op.st[sl]&^winReemit == winOpen {
-				due = min(due, op.wj[sl]*s+d)
+			if op.stAt(ring, i)&^winReemit == winOpen {
+				due = min(due, op.jAt(ring, i)*s+d)
 				break
 			}
 		}
@@ -421,20 +489,15 @@ func (op *windowOp) fireTime(w int64, root *prov) []*chunk {
 		}
 		ring := &op.rings[k]
 		// Released windows come first; drop those past their lateness.
-		for ring.n > 0 {
-			sl := ring.at(0)
-			if op.st[sl] != winFired || addSat(op.wj[sl]*s+d, op.lateness) > w {
-				break
-			}
+		for ring.n > 0 && op.stAt(ring, 0) == winFired && addSat(ring.first*s+d, op.lateness) <= w {
 			op.dropFirst(ring)
 		}
 		stop := ring.last + 1
 		for i := range ring.n {
-			sl := ring.at(i)
-			if op.st[sl] != winOpen {
+			if op.stAt(ring, i) != winOpen {
 				continue
 			}
-			j := op.wj[sl]
+			j := op.jAt(ring, i)
 			if end := j*s + d; end > w {
 				// Windows are ordered by start, so by end: none later
 				// is due.
@@ -442,26 +505,33 @@ func (op *windowOp) fireTime(w int64, root *prov) []*chunk {
 				stop = j
 				break
 			}
-			ds = append(ds, winRef{key: k, slot: sl, j: j})
-			op.st[sl] = winFired
+			ds = append(ds, winRef{key: k, slot: ring.at(i), j: j})
+			if op.lateness > 0 {
+				// Kept: no longer plain. (Without lateness the window
+				// goes once released, the ring's first.)
+				op.materialize(ring)
+				op.st[ring.at(i)] = winFired
+			}
 		}
 		ring.run = max(ring.run, stop)
 	}
 	ds = op.sortByEnd(ds)
-	op.beginRelease()
+	op.beginRelease(len(ds))
 	for _, x := range ds {
 		start := x.j * s
 		op.releaseWin(x.key, start, start+d, start+d, x.slot, nil, op.evsAt(x.slot))
 	}
 	out := op.firedRelease(root)
 	if op.lateness == 0 {
-		// Released windows are each key's first ones.
+		// Released windows are each key's first ones, in order.
 		for _, x := range ds {
-			ring := &op.rings[x.key]
-			for ring.n > 0 && op.st[ring.at(0)] == winFired {
+			if ring := &op.rings[x.key]; ring.n > 0 && ring.first == x.j {
 				op.dropFirst(ring)
 			}
 		}
+	}
+	for _, x := range ds {
+		op.settle(&op.rings[x.key])
 	}
 	op.dueBuf = ds
 	return out

@@ -28,8 +28,24 @@ func (a *sumAcc) AppendResults(out []event.Value, groups []int32) []event.Value 
 }
 
 func (a *avgAcc) AppendResults(out []event.Value, groups []int32) []event.Value {
-	for _, g := range groups {
-		out = append(out, a.Result(g))
+	// Gather the cells first: a loop of independent loads keeps many cache
+	// misses in flight (released windows are rarely in cache).
+	cells := grow(a.tmp[:0], len(groups))
+	a.tmp = cells
+	c := a.c
+	for i, g := range groups {
+		if uint(g) < uint(len(c)) {
+			cells[i] = c[g]
+		} else {
+			cells[i] = avgCell{}
+		}
+	}
+	for _, p := range cells {
+		if p.n == 0 {
+			out = append(out, event.Null)
+		} else {
+			out = append(out, event.Float(p.f/float64(p.n)))
+		}
 	}
 	return out
 }

@@ -201,8 +201,9 @@ func (p *avgCell) addValue(v event.Value) {
 }
 
 type avgAcc struct {
-	c []avgCell
-	s scratch
+	c   []avgCell
+	tmp []avgCell // scratch of AppendResults
+	s   scratch
 }
 
 func (a *avgAcc) Resize(n int) { a.c = grow(a.c, n) }
