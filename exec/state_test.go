@@ -153,3 +153,37 @@ func TestRestoreRejectsGarbage(t *testing.T) {
 		_ = fresh.Restore(bad) // must not panic
 	}
 }
+
+// FuzzRestore feeds arbitrary bytes to Restore, which must fail cleanly
+// or load, never panic.
+func FuzzRestore(f *testing.F) {
+	src := `stream S = T.partition_by(k).window(2s).aggregate(n: count(), s: sum(v)).emit()
+stream P = T as a -> T where v > a.v as b .within(5s) .emit(x: a.v)
+stream D = T.distinct(v).limit(3).emit()`
+	prog := func() *Runtime {
+		prog, diags := vpl.ParseFile("f.vpl", []byte(src), nil)
+		if vpl.HasErrors(diags) {
+			f.Fatal(diags)
+		}
+		p, err := planner.LowerVPL(prog)
+		if err != nil {
+			f.Fatal(err)
+		}
+		rt, err := New(p, Options{})
+		if err != nil {
+			f.Fatal(err)
+		}
+		return rt
+	}
+	rt := prog()
+	for _, b := range batches(f, []event.Event{ev("T", 1, "k", "a", "v", 1), ev("T", 2, "k", "b", "v", 2), ev("T", 3, "k", "a", "v", 3)}) {
+		if err := rt.Process(b, 0); err != nil {
+			f.Fatal(err)
+		}
+	}
+	f.Add(rt.Snapshot())
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_ = prog().Restore(data)
+	})
+}
