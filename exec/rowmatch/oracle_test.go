@@ -206,11 +206,15 @@ func (tc *testCase) varIndex(w int) int {
 	return slices.Index(tc.pattern.Vars(), testVars[w])
 }
 
-func randCase(r *rand.Rand) *testCase {
+func randCase(r *rand.Rand) *testCase { return randCaseN(r, 14, 3) }
+
+// randCaseN draws a case of fewer than maxRows rows and a pattern of
+// depth at most depth.
+func randCaseN(r *rand.Rand, maxRows, depth int) *testCase {
 	nv := 1 + r.IntN(len(testVars))
 	var p *rowpattern.Node
 	for range 10 {
-		p = randPattern(r, 1+r.IntN(3), nv)
+		p = randPattern(r, 1+r.IntN(depth), nv)
 		if !p.Nullable() {
 			break
 		}
@@ -223,7 +227,7 @@ func randCase(r *rand.Rand) *testCase {
 		tc.define = append(tc.define, randPred(r, i, !tc.rowOnly))
 	}
 	t := int64(0)
-	for range r.IntN(14) {
+	for range r.IntN(maxRows) {
 		tc.masks = append(tc.masks, r.IntN(16))
 		tc.ts = append(tc.ts, t)
 		t += r.Int64N(3) * second
@@ -386,15 +390,31 @@ func showMatch(start, end int64, timedOut bool, labels []int32, vars []string) s
 // SKIP modes and WITHIN: the same matches, rows and variables, in the
 // same order, in both the RowOnly and the general mode when they apply.
 func TestAgainstOracle(t *testing.T) {
-	n := 20000
+	n := 10000
 	if testing.Short() {
 		n = 2000
 	}
-	skipped := 0
-	defer func() { t.Logf("%d cases, %d skipped (oracle over budget)", n, skipped) }()
+	testAgainstOracle(t, n, 14, 3)
+}
+
+// TestAgainstOracleLong does the same on longer inputs and smaller
+// patterns, with history compaction after every row.
+func TestAgainstOracleLong(t *testing.T) {
+	n := 1000
+	if testing.Short() {
+		n = 200
+	}
+	defer func(s int) { compactSlack = s }(compactSlack)
+	compactSlack = 0
+	testAgainstOracle(t, n, 60, 2)
+}
+
+func testAgainstOracle(t *testing.T, n, maxRows, depth int) {
+	skipped, matches := 0, 0
+	defer func() { t.Logf("%d cases, %d skipped (oracle over budget), %d matches", n, skipped, matches) }()
 	for seed := range uint64(n) {
-		r := rand.New(rand.NewPCG(seed, 11))
-		tc := randCase(r)
+		r := rand.New(rand.NewPCG(seed, uint64(11+maxRows)))
+		tc := randCaseN(r, maxRows, depth)
 		want, oerr := tc.oracle()
 		if oerr == errOverBudget {
 			skipped++
@@ -419,6 +439,7 @@ func TestAgainstOracle(t *testing.T) {
 				fmt.Fprintf(&b, "%d:%s", w.Start, strings.Join(w.Labels, ","))
 				exp = append(exp, b.String())
 			}
+			matches += len(got)
 			if !slices.Equal(got, exp) {
 				a, _ := rowpattern.Compile(tc.pattern)
 				t.Fatalf("seed %d (rowOnly %v):\n%s\n%s\ngot  %q\nwant %q", seed, rowOnly, tc, a, got, exp)

@@ -359,10 +359,13 @@ func (p *Program) step(s *startSet, row int64) {
 	}
 	s.thr, p.nthr = p.nthr, s.thr[:0]
 	s.ctr, p.nctr = p.nctr, s.ctr[:0]
-	if len(s.nodes) > 2*s.liveNodes+256 {
+	if len(s.nodes) > 2*s.liveNodes+compactSlack {
 		p.compact(s)
 	}
 }
+
+// compactSlack delays compaction for short matches (tests set it to 0).
+var compactSlack = 256
 
 // child returns the history node of parent extended by a row bound to v.
 // Unless RowOnly, equal histories get the same node, so that equal partial
