@@ -1,8 +1,12 @@
 package exec
 
 import (
+	"hash/maphash"
 	"math"
+	"math/bits"
+	"math/rand/v2"
 	"slices"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/varpulis/varpulis-go/event"
@@ -10,11 +14,11 @@ import (
 
 // keyIndex numbers partition keys densely in order of first appearance.
 // Keys compare as == does (VPL.md §11.7): 1 and 1.0 are one key, null is
-// one key. Single string and integral keys, the common case, take a Go map
-// lookup that allocates nothing; everything else goes through valueMap.
+// one key. Single string and integral keys, the common case, take a lookup
+// that allocates nothing; everything else goes through valueMap.
 type keyIndex struct {
 	fields []string
-	strs   map[string]int32
+	strs   strIndex
 	ints   map[int64]int32
 	other  valueMap[int32]
 	vals   []event.Value // per key id: the first value seen (an array for several fields)
@@ -23,7 +27,7 @@ type keyIndex struct {
 }
 
 func newKeyIndex(fields []string) *keyIndex {
-	return &keyIndex{fields: fields, strs: map[string]int32{}, ints: map[int64]int32{}}
+	return &keyIndex{fields: fields, strs: newStrIndex(), ints: map[int64]int32{}}
 }
 
 // Len returns the number of keys seen.
@@ -45,7 +49,12 @@ func (k *keyIndex) ids(c *chunk, sel []int32, out []int32) []int32 {
 			v := c.cols[i]
 			if s, ok := v.arr.(*array.String); ok && v.valid == nil {
 				for _, r := range sel {
-					out = append(out, k.str(s.Value(int(r))))
+					str := s.Value(int(r))
+					id, ok := k.strs.find(str, k.vals)
+					if !ok {
+						id = k.newStr(str)
+					}
+					out = append(out, id)
 				}
 				return out
 			}
@@ -76,13 +85,16 @@ func (k *keyIndex) rowKey(c *chunk, r int32) event.Value {
 }
 
 func (k *keyIndex) str(s string) int32 {
-	if id, ok := k.strs[s]; ok {
+	if id, ok := k.strs.find(s, k.vals); ok {
 		return id
 	}
-	v := event.String(string([]byte(s)))
+	return k.newStr(s)
+}
+
+func (k *keyIndex) newStr(s string) int32 {
 	id := int32(len(k.vals))
-	k.strs[v.AsString()] = id
-	k.vals = append(k.vals, v)
+	k.vals = append(k.vals, event.String(strings.Clone(s)))
+	k.strs.add(id, k.vals)
 	return id
 }
 
@@ -130,7 +142,7 @@ func (k *keyIndex) id(v event.Value) int32 {
 
 // onlyStrings reports whether every key is a string (one key field).
 func (k *keyIndex) onlyStrings() bool {
-	return len(k.fields) == 1 && len(k.strs) == len(k.vals)
+	return len(k.fields) == 1 && k.strs.n == len(k.vals)
 }
 
 // stringColumn builds the column of the keys ids, all strings.
@@ -192,4 +204,97 @@ func (k *keyIndex) sorted() []int32 {
 		}
 	}
 	return k.order
+}
+
+// strIndex maps string keys to ids by open addressing. It costs half of a
+// Go map lookup on W2's keys: a key of up to 16 bytes is held in its slot
+// as two words (the words and the length determine the string), so a
+// lookup hashes them with a multiply and compares them, with no pointer to
+// follow; longer keys are compared with the keys' values.
+type strIndex struct {
+	seed   maphash.Seed // long keys
+	k0, k1 uint64       // short keys
+	tab    []strSlot    // a power of two long, at most half full
+	n      int
+}
+
+type strSlot struct {
+	a, b uint64
+	n    int32 // length
+	id   int32 // id + 1; 0: empty
+}
+
+func newStrIndex() strIndex {
+	return strIndex{seed: maphash.MakeSeed(), k0: rand.Uint64(), k1: rand.Uint64()}
+}
+
+// words encodes a key of up to 16 bytes as two words (overlapping loads:
+// with the length, they determine the string) and hashes it, seeded so
+// that no fixed set of keys collides; a longer key hashes through maphash.
+func (x *strIndex) words(s string) (a, b, h uint64) {
+	switch n := len(s); {
+	case n > 16:
+		return 0, 0, maphash.String(x.seed, s)
+	case n >= 8:
+		a, b = le64(s), le64(s[n-8:])
+	case n >= 4:
+		a, b = uint64(le32(s)), uint64(le32(s[n-4:]))
+	case n > 0:
+		a = uint64(s[0])<<16 | uint64(s[n>>1])<<8 | uint64(s[n-1])
+	}
+	hi, lo := bits.Mul64(a^x.k0, b^x.k1^uint64(len(s)))
+	return a, b, hi ^ lo
+}
+
+func le64(s string) uint64 {
+	s = s[:8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+func le32(s string) uint32 {
+	s = s[:4]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+}
+
+// find returns the id of s.
+func (x *strIndex) find(s string, vals []event.Value) (int32, bool) {
+	a, b, h := x.words(s)
+	mask := uint64(len(x.tab) - 1)
+	for i := h & mask; len(x.tab) > 0; i = (i + 1) & mask {
+		e := &x.tab[i]
+		switch {
+		case e.id == 0:
+			return 0, false
+		case e.a == a && e.b == b && e.n == int32(len(s)) && (len(s) <= 16 || vals[e.id-1].AsString() == s):
+			return e.id - 1, true
+		}
+	}
+	return 0, false
+}
+
+// add records id, whose key vals[id] is not in the index.
+func (x *strIndex) add(id int32, vals []event.Value) {
+	if 2*(x.n+1) > len(x.tab) {
+		old := x.tab
+		x.tab = make([]strSlot, max(64, 2*len(old)))
+		for _, e := range old {
+			if e.id != 0 {
+				x.put(e.id-1, vals)
+			}
+		}
+	}
+	x.put(id, vals)
+	x.n++
+}
+
+func (x *strIndex) put(id int32, vals []event.Value) {
+	s := vals[id].AsString()
+	a, b, h := x.words(s)
+	mask := uint64(len(x.tab) - 1)
+	i := h & mask
+	for x.tab[i].id != 0 {
+		i = (i + 1) & mask
+	}
+	x.tab[i] = strSlot{a: a, b: b, n: int32(len(s)), id: id + 1}
 }

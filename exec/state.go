@@ -357,17 +357,21 @@ func (op *windowOp) snapshot(w *stateWriter) {
 	}
 	// count windows
 	w.uint(uint64(len(op.counts)))
-	for _, cw := range op.counts {
+	for i, cw := range op.counts {
+		var kp countKept
+		if op.kept != nil {
+			kp = op.kept[i]
+		}
 		w.int(cw.n)
 		w.int(cw.first)
 		w.int(cw.last)
-		w.events(cw.events)
-		w.uint(uint64(len(cw.vals)))
-		for _, vs := range cw.vals {
+		w.events(kp.events)
+		w.uint(uint64(len(kp.vals)))
+		for _, vs := range kp.vals {
 			w.values(vs)
 		}
-		w.uint(uint64(len(cw.tss)))
-		for _, ts := range cw.tss {
+		w.uint(uint64(len(kp.tss)))
+		for _, ts := range kp.tss {
 			w.int(ts)
 		}
 		w.bool(cw.slot >= 0)
@@ -447,16 +451,20 @@ func (op *windowOp) restore(r *stateReader) error {
 	nc := r.count()
 	for i := 0; i < nc && r.err == nil; i++ {
 		cw := countWin{slot: -1, n: r.int(), first: r.int(), last: r.int()}
-		cw.events = r.events()
+		var kp countKept
+		kp.events = r.events()
 		if nv := r.count(); nv > 0 {
-			cw.vals = make([][]event.Value, nv)
-			for j := range cw.vals {
-				cw.vals[j] = r.values()
+			kp.vals = make([][]event.Value, nv)
+			for j := range kp.vals {
+				kp.vals[j] = r.values()
 			}
 		}
 		nt := r.count()
 		for j := 0; j < nt && r.err == nil; j++ {
-			cw.tss = append(cw.tss, r.int())
+			kp.tss = append(kp.tss, r.int())
+		}
+		if op.needKept() {
+			op.kept = append(op.kept, kp)
 		}
 		if r.bool() {
 			if op.agg == nil {

@@ -250,9 +250,12 @@ type windowOp struct {
 	sortBuf    []winRef
 	sortCounts []int32
 	reemit     []winRef // windows a late event updated, to emit again
-	seq        int64    // arrival counter, orders values kept by sessions
-	counts     []countWin
-	sess       map[int32][]*session
+	// count windows, per key id
+	counts []countWin
+	kept   []countKept // when count windows keep more (needKept)
+	// sessions
+	seq  int64 // arrival counter, orders values kept by sessions
+	sess map[int32][]*session
 	// sessions released per key: late events up to here are dropped
 	releasedUntil map[int32]int64
 	// releases being built: aggregate rows column by column, else events
@@ -261,14 +264,21 @@ type windowOp struct {
 	relNames []string
 }
 
-// countWin is the state of a count window (and the ring of a sliding one).
+// countWin is the state of a count window.
 type countWin struct {
 	slot        int32
 	n           int64 // events in the current window (count) or seen (sliding)
 	first, last int64
-	events      []event.Event
-	vals        [][]event.Value // sliding: the last events' argument values
-	tss         []int64
+}
+
+// countKept is what a count window keeps beside its aggregate, when it
+// keeps anything: its events (no aggregate, or .pattern) and, sliding, the
+// ts and argument values of the last n events. Apart from countWin, so
+// that the common count window is small.
+type countKept struct {
+	events []event.Event
+	vals   [][]event.Value // sliding: the last events' argument values
+	tss    []int64
 }
 
 // session is an open session window of one key.
@@ -471,6 +481,11 @@ func (op *windowOp) rowsRelease(c *chunk) []*chunk {
 	return []*chunk{out}
 }
 
+// needKept reports whether count windows keep events or values.
+func (op *windowOp) needKept() bool {
+	return op.w.Kind == planner.SlidingCount || op.wantsEvents()
+}
+
 // addCount adds events to count windows and releases full ones at once.
 func (op *windowOp) addCount(c *chunk) []*chunk {
 	n := op.w.Size
@@ -479,10 +494,19 @@ func (op *windowOp) addCount(c *chunk) []*chunk {
 		op.counts = append(op.counts, countWin{slot: -1})
 	}
 	keepEvents := op.wantsEvents()
+	if op.needKept() {
+		for len(op.kept) < len(op.counts) {
+			op.kept = append(op.kept, countKept{})
+		}
+	}
 	op.beginRelease(0)
 	for i, r := range c.sel {
 		k := op.kbuf[i]
 		cw := &op.counts[k]
+		var kp *countKept
+		if op.kept != nil {
+			kp = &op.kept[k]
+		}
 		ts := c.ts[r]
 		rows := 0
 		if op.w.Kind == planner.CountWindow {
@@ -498,11 +522,16 @@ func (op *windowOp) addCount(c *chunk) []*chunk {
 				op.agg.add(cw.slot, r)
 			}
 			if keepEvents {
-				cw.events = append(cw.events, c.rowEvent(int(r)))
+				kp.events = append(kp.events, c.rowEvent(int(r)))
 			}
 			if cw.n == n {
 				// The group is read once the batch is folded, then freed.
-				rows = op.releaseWin(k, cw.first, cw.last, cw.last, cw.slot, nil, cw.events)
+				var events []event.Event
+				if kp != nil {
+					events = kp.events
+					*kp = countKept{}
+				}
+				rows = op.releaseWin(k, cw.first, cw.last, cw.last, cw.slot, nil, events)
 				if cw.slot >= 0 {
 					op.rel.temp = append(op.rel.temp, cw.slot)
 				}
@@ -511,33 +540,33 @@ func (op *windowOp) addCount(c *chunk) []*chunk {
 		} else {
 			// Sliding: the last n events; released at the n-th, then every k.
 			cw.n++
-			cw.tss = append(cw.tss, ts)
+			kp.tss = append(kp.tss, ts)
 			if op.agg != nil {
-				if cw.vals == nil {
-					cw.vals = make([][]event.Value, len(op.agg.args))
+				if kp.vals == nil {
+					kp.vals = make([][]event.Value, len(op.agg.args))
 				}
 				for i := range op.agg.args {
-					cw.vals[i] = append(cw.vals[i], colValue(&op.agg.cols[i], r))
+					kp.vals[i] = append(kp.vals[i], colValue(&op.agg.cols[i], r))
 				}
 			}
 			if keepEvents {
-				cw.events = append(cw.events, c.rowEvent(int(r)))
+				kp.events = append(kp.events, c.rowEvent(int(r)))
 			}
-			if int64(len(cw.tss)) > n {
-				cw.tss = cw.tss[1:]
-				for i := range cw.vals {
-					cw.vals[i] = cw.vals[i][1:]
+			if int64(len(kp.tss)) > n {
+				kp.tss = kp.tss[1:]
+				for i := range kp.vals {
+					kp.vals[i] = kp.vals[i][1:]
 				}
-				if cw.events != nil {
-					cw.events = cw.events[1:]
+				if kp.events != nil {
+					kp.events = kp.events[1:]
 				}
 			}
 			if cw.n >= n && (cw.n-n)%op.w.Slide == 0 {
-				vals := cw.vals
+				vals := kp.vals
 				if op.agg != nil && vals == nil {
 					vals = make([][]event.Value, len(op.agg.args))
 				}
-				rows = op.releaseWin(k, cw.tss[0], cw.tss[len(cw.tss)-1], ts, -1, vals, cw.events)
+				rows = op.releaseWin(k, kp.tss[0], kp.tss[len(kp.tss)-1], ts, -1, vals, kp.events)
 			}
 		}
 		for j := range rows {
