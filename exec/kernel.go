@@ -391,6 +391,17 @@ func typedBinary(out *vec, op scalar.Op, x, y *vec, n int, sel []int32) bool {
 		return true
 	}
 	*out = vec{kind: event.KindFloat, f64: grow(out.f64, n)}
+	if op != scalar.OpDiv && !a.isConst && !b.isConst && a.valid == nil && b.valid == nil {
+		switch {
+		case a.isInt:
+			out.valid = floatArith(out.f64, op, a.i64, b.f64, n, sel)
+		case b.isInt:
+			out.valid = floatArith(out.f64, op, a.f64, b.i64, n, sel)
+		default:
+			out.valid = floatArith(out.f64, op, a.f64, b.f64, n, sel)
+		}
+		return true
+	}
 	for _, r := range sel {
 		if !a.ok(r) || !b.ok(r) {
 			valid = clearValid(valid, n, r)
@@ -420,6 +431,30 @@ func typedBinary(out *vec, op scalar.Op, x, y *vec, n int, sel []int32) bool {
 	}
 	out.valid = valid
 	return true
+}
+
+// floatArith is +, - or * over two columns without nulls, at least one of
+// floats, as a loop without the per-row view dispatch. It returns the
+// validity of the result: a NaN or infinite result is null.
+func floatArith[X, Y int64 | float64](dst []float64, op scalar.Op, x []X, y []Y, n int, sel []int32) (valid []byte) {
+	for _, r := range sel {
+		fx, fy := float64(x[r]), float64(y[r])
+		var v float64
+		switch op {
+		case scalar.OpAdd:
+			v = fx + fy
+		case scalar.OpSub:
+			v = fx - fy
+		default:
+			v = fx * fy
+		}
+		if v-v != 0 { // NaN or ±Inf
+			valid = clearValid(valid, n, r)
+			continue
+		}
+		dst[r] = v
+	}
+	return valid
 }
 
 func clearValid(valid []byte, n int, r int32) []byte {
