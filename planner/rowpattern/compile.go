@@ -70,7 +70,8 @@ type Automaton struct {
 	Flags    int // flag registers (at most MaxFlags)
 }
 
-// Size limits of an automaton.
+// Size limits of an automaton: MaxStates bounds its states plus the
+// targets of its splits.
 const (
 	MaxStates = 20_000
 	MaxFlags  = 32
@@ -99,15 +100,24 @@ func Compile(n *Node) (*Automaton, error) {
 }
 
 type compiler struct {
-	a   *Automaton
-	err error
+	a    *Automaton
+	size int // states plus split targets
+	err  error
+}
+
+// grow charges n to the size budget. Split targets count too: PERMUTE
+// over arguments that compile to no state (x{0}) adds no states but
+// factorially many targets.
+func (c *compiler) grow(n int) bool {
+	c.size += n
+	if c.size > MaxStates && c.err == nil {
+		c.err = &Error{Kind: ErrTooLarge, Pos: -1, Msg: fmt.Sprintf("pattern compiles to more than %d states and transitions", MaxStates)}
+	}
+	return c.err == nil
 }
 
 func (c *compiler) add(s State) int {
-	if len(c.a.States) >= MaxStates {
-		if c.err == nil {
-			c.err = &Error{Kind: ErrTooLarge, Pos: -1, Msg: fmt.Sprintf("pattern compiles to more than %d states", MaxStates)}
-		}
+	if !c.grow(1 + len(s.Alts)) {
 		return 0
 	}
 	c.a.States = append(c.a.States, s)
@@ -150,7 +160,7 @@ func (c *compiler) comp(n *Node, next, ctrs, flags int) int {
 			for i := len(perm) - 1; i >= 0; i-- {
 				e = c.comp(n.Subs[perm[i]], e, ctrs, flags)
 			}
-			if c.err != nil {
+			if !c.grow(1) {
 				return 0
 			}
 			alts = append(alts, e)
@@ -161,6 +171,7 @@ func (c *compiler) comp(n *Node, next, ctrs, flags int) int {
 		if len(alts) == 1 {
 			return alts[0]
 		}
+		c.size -= len(alts) // charged above
 		return c.add(State{Op: OpSplit, Alts: alts, Ctr: -1, Flag: -1})
 	}
 	return c.quant(n, next, ctrs, flags)

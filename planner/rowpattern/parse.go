@@ -199,11 +199,10 @@ func (p *parser) alternation(depth int, in string) (*Node, error) {
 			return nil, err
 		}
 	}
-	n := Alt(alts...)
-	if n.Kind == KindAlt {
-		n.Pos = start
+	if len(alts) == 1 {
+		return alts[0], nil
 	}
-	return n, nil
+	return &Node{Kind: KindAlt, Pos: start, Subs: alts}, nil
 }
 
 // sequence reads factors up to '|', ')', ',' or the end.
@@ -231,11 +230,10 @@ func (p *parser) sequence(depth int, afterBar bool, in string) (*Node, error) {
 		}
 		return nil, p.errf(ErrSyntax, p.pos, "empty %s", in)
 	}
-	n := Concat(fs...)
-	if n.Kind == KindConcat {
-		n.Pos = start
+	if len(fs) == 1 {
+		return fs[0], nil
 	}
-	return n, nil
+	return &Node{Kind: KindConcat, Pos: start, Subs: fs}, nil
 }
 
 func isLetter(r rune) bool { return unicode.IsLetter(r) }
