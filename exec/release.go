@@ -36,12 +36,19 @@ type relBuf struct {
 	starts, ends []int64 // ends are also the rows' ts
 	prow, seq    []int32 // dispatch phase: the input row each release descends from, and its rank
 	temp         []int32 // groups to release once the chunk is built
-	cols         []colWriter
-	calls        [][]event.Value // per call: the results of every row
+	// order, when set, lists the rows in output order (they were recorded
+	// in an order better for reading the groups).
+	order []int32
+	cols  []colWriter
+	calls [][]event.Value // per call: the results of every row
+	// scratch for order
+	okeys          []int32
+	ostarts, oends []int64
 }
 
 // reset starts a round of about n rows.
 func (b *relBuf) reset(n int) {
+	b.order = nil
 	b.keys, b.slots = slices.Grow(b.keys[:0], n), slices.Grow(b.slots[:0], n)
 	b.starts, b.ends = slices.Grow(b.starts[:0], n), slices.Grow(b.ends[:0], n)
 	b.prow, b.seq = b.prow[:0], b.seq[:0]
@@ -76,6 +83,13 @@ func (op *windowOp) relChunk(b *relBuf) *chunk {
 	if n == 0 {
 		return nil
 	}
+	keys, starts, ends := b.keys, b.starts, b.ends
+	if b.order != nil {
+		b.okeys = permute(b.okeys, keys, b.order)
+		b.ostarts = permute(b.ostarts, starts, b.order)
+		b.oends = permute(b.oends, ends, b.order)
+		keys, starts, ends = b.okeys, b.ostarts, b.oends
+	}
 	kf := op.keys.fields
 	ncols := len(kf) + len(g.plan.Items)
 	if len(b.cols) < ncols {
@@ -87,10 +101,10 @@ func (op *windowOp) relChunk(b *relBuf) *chunk {
 	}
 	var keyCol *vec
 	if len(kf) == 1 && op.keys.onlyStrings() {
-		keyCol = op.keys.stringColumn(b.keys)
+		keyCol = op.keys.stringColumn(keys)
 	} else {
 		for f := range kf {
-			for _, k := range b.keys {
+			for _, k := range keys {
 				v := op.keys.vals[k]
 				if len(kf) > 1 {
 					v = v.Elems()[f]
@@ -114,11 +128,15 @@ func (op *windowOp) relChunk(b *relBuf) *chunk {
 			computed = true
 			continue
 		}
-		items[i].addAll(b.calls[d])
+		items[i].addAll(b.calls[d], b.order)
 	}
 	if computed {
 		env := rowEnv{rt: g.rt, aggVals: g.vals}
-		for r := range n {
+		for p := range n {
+			r := p
+			if b.order != nil {
+				r = int(b.order[p])
+			}
 			for i := range g.accs {
 				g.vals[i] = b.calls[i][r]
 			}
@@ -134,7 +152,7 @@ func (op *windowOp) relChunk(b *relBuf) *chunk {
 	}
 	// Everything a window releases carries ts = its window_end (VPL.md
 	// §4.3): the two share one buffer, which nobody changes.
-	ends := slices.Clone(b.ends)
+	ends = slices.Clone(ends)
 	c := &chunk{typ: op.stream, n: n, ts: ends, names: op.relNames}
 	c.cols = make([]*vec, 0, len(op.relNames))
 	if keyCol != nil {
@@ -145,13 +163,22 @@ func (op *windowOp) relChunk(b *relBuf) *chunk {
 		}
 	}
 	c.cols = append(c.cols,
-		arrowVec(event.KindTimestamp, n, 0, nil, int64Bytes(slices.Clone(b.starts))),
+		arrowVec(event.KindTimestamp, n, 0, nil, int64Bytes(slices.Clone(starts))),
 		arrowVec(event.KindTimestamp, n, 0, nil, int64Bytes(ends)))
 	for i := range items {
 		c.cols = append(c.cols, items[i].finish())
 	}
 	c.sel = identity(nil, n)
 	return c
+}
+
+// permute returns src in the given order, in dst's memory.
+func permute[T any](dst, src []T, order []int32) []T {
+	dst = slices.Grow(dst[:0], len(order))
+	for _, i := range order {
+		dst = append(dst, src[i])
+	}
+	return dst
 }
 
 // releaseNames are the field names of an aggregate release (VPL.md §4.4).
@@ -207,17 +234,22 @@ func (w *colWriter) add(v event.Value) {
 	}
 }
 
-// addAll adds values in order, numbers of the column's kind without the
-// general path.
-func (w *colWriter) addAll(vals []event.Value) {
-	for i, v := range vals {
+// addAll adds vals[order[0]], vals[order[1]], … (vals in order when
+// order is nil), numbers of the column's kind without the general path.
+func (w *colWriter) addAll(vals []event.Value, order []int32) {
+	for p := range len(vals) {
+		i := p
+		if order != nil {
+			i = int(order[p])
+		}
+		v := &vals[i]
 		if k := v.Kind(); k != w.kind || k == event.KindNull || k == event.KindString || k == planner.KindAny {
-			w.add(v)
+			w.add(*v)
 			continue
 		}
 		w.valid[w.n>>3] |= 1 << (w.n & 7)
 		w.n++
-		w.x = append(w.x, vals[i].AsInt())
+		w.x = append(w.x, v.AsInt())
 	}
 }
 

@@ -244,10 +244,14 @@ type windowOp struct {
 	st         []uint8
 	evs        [][]event.Event
 	blocks     slotBlocks
-	minRing    int32    // block size for the windows of one event
+	minRing    int32 // block size for the windows of one event
+	slides     slideCache
+	perEvent   int64    // windows per event when the size is a multiple of the slide, else 0
 	dueAt      int64    // least end of an open window
 	dueBuf     []winRef // scratch of fire
-	sortBuf    []winRef
+	order      []int32  // scratch of releaseOrder
+	orderBuf   []int32
+	sortKeys   []int64
 	sortCounts []int32
 	reemit     []winRef // windows a late event updated, to emit again
 	// count windows, per key id
@@ -299,6 +303,9 @@ func newWindowOp(rt *Runtime, si int, s *planner.Stream, w *planner.Window) *win
 		op.relNames = releaseNames(s.PartitionBy, w.Agg)
 	}
 	if w.Kind == planner.Tumbling || w.Kind == planner.Sliding {
+		if w.Size%op.slide() == 0 {
+			op.perEvent = w.Size / op.slide()
+		}
 		// Room for the windows of one event and the next one's.
 		per := (w.Size+op.slide()-1)/op.slide() + 1
 		for int64(op.minRing) < min(per, 1<<16) {
@@ -324,6 +331,23 @@ func (op *windowOp) runMany(c *chunk) []*chunk {
 		return nil
 	}
 	return op.addCount(c)
+}
+
+// slideCache memoizes floorDiv(ts, s): events come mostly in time order,
+// so most fall in the slide of the one before and need no division.
+type slideCache struct {
+	lo, hi int64 // slide j spans [lo, hi)
+	j      int64
+}
+
+func (c *slideCache) index(ts, s int64) int64 {
+	if ts >= c.lo && ts < c.hi {
+		return c.j
+	}
+	c.j = floorDiv(ts, s)
+	c.lo = c.j * s
+	c.hi = c.lo + s // an overflow leaves the range empty
+	return c.j
 }
 
 func floorDiv(a, b int64) int64 {
@@ -352,10 +376,9 @@ func (op *windowOp) due() int64 {
 // can open.
 func (op *windowOp) bound(ts int64) int64 {
 	switch op.w.Kind {
-	case planner.Tumbling:
-		return floorDiv(ts, op.w.Size)*op.w.Size + op.w.Size
-	case planner.Sliding:
-		return floorDiv(ts, op.w.Slide)*op.w.Slide + op.w.Slide
+	case planner.Tumbling, planner.Sliding:
+		s := op.slide()
+		return op.slides.index(ts, s)*s + s
 	case planner.Session:
 		return addSat(ts, op.w.Size+1)
 	}

@@ -112,8 +112,11 @@ func (op *windowOp) addTime(c *chunk) []*chunk {
 		ts := c.ts[r]
 		w := subSat(c.maxTsAt(r), dacc)
 		ring := &op.rings[op.kbuf[i]]
-		jhi := floorDiv(ts, s)
-		jlo := floorDiv(ts-d, s) + 1
+		jhi := op.slides.index(ts, s)
+		jlo := jhi - op.perEvent + 1 // = floorDiv(ts-d, s) + 1
+		if op.perEvent == 0 || ts < math.MinInt64+d {
+			jlo = floorDiv(ts-d, s) + 1
+		}
 		var ev *event.Event
 		if keepEvents {
 			e := c.rowEvent(int(r)) // shared by the event's windows: nobody changes it
@@ -306,6 +309,9 @@ func (op *windowOp) find(ring *timeRing, j int64) (int32, bool) {
 // insert makes window j, with state st, the ring's i-th.
 func (op *windowOp) insert(ring *timeRing, i int32, j int64, st uint8) {
 	op.materialize(ring)
+	if ring.n == 0 {
+		ring.first = j
+	}
 	op.reserve(ring, 1)
 	if i > 0 && i < ring.n && op.agg != nil {
 		op.agg.flush() // queued folds name the groups about to move
@@ -358,8 +364,10 @@ func (op *windowOp) reserve(ring *timeRing, k int32) {
 	for size < ring.n+k {
 		size *= 2
 	}
+	// Window j of a plain ring sits at position j mod size: every key's
+	// window released by one fire is at one offset of its block.
 	to := *ring
-	to.base, to.size, to.head = op.blocks.alloc(size), size, 0
+	to.base, to.size, to.head = op.blocks.alloc(size), size, int32(ring.first&int64(size-1))
 	op.growSlots()
 	if ring.n > 0 {
 		if op.agg != nil {
@@ -439,41 +447,59 @@ func (op *windowOp) dueTime() int64 {
 	return due
 }
 
-// sortByEnd orders releases by end (by j), keeping the key order in which
-// they come within one end. A regular fire releases windows of one end; the
-// last one, every window still open, over as many ends as a window has
-// slides: a counting sort by j then takes linear time.
-func (op *windowOp) sortByEnd(ds []winRef) []winRef {
-	if len(ds) < 2 {
-		return ds
-	}
-	lo, hi, sorted := ds[0].j, ds[0].j, true
-	for i := 1; i < len(ds); i++ {
-		j := ds[i].j
-		sorted = sorted && j >= ds[i-1].j
-		lo, hi = min(lo, j), max(hi, j)
-	}
-	if sorted {
-		return ds
-	}
-	if span := hi - lo; span < 0 || span >= 4*int64(len(ds)) {
-		slices.SortStableFunc(ds, func(a, b winRef) int { return cmpInt64(a.j, b.j) })
-		return ds
-	}
-	counts := op.sortCounts[:0]
-	counts = append(counts, make([]int32, hi-lo+2)...)
+// releaseOrder returns the order in which the releases in ds go out: by
+// end (by j), then key (VPL.md §7.3). Two stable counting sorts, by key
+// rank then by j, take linear time when the ranks and the ends span little
+// more than the releases (a regular fire releases one window per key; the
+// last, every window still open).
+func (op *windowOp) releaseOrder(ds []winRef) []int32 {
+	rank := op.keys.rank
+	keys := op.sortKeys[:0]
 	for _, x := range ds {
-		counts[x.j-lo+1]++
+		keys = append(keys, int64(rank[x.key]))
 	}
-	for i := 1; i < len(counts); i++ {
-		counts[i] += counts[i-1]
-	}
-	out := grow(op.sortBuf, len(ds))
+	order := countSort(identity(op.order, len(ds)), &op.orderBuf, keys, len(rank), &op.sortCounts)
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
 	for _, x := range ds {
-		out[counts[x.j-lo]] = x
-		counts[x.j-lo]++
+		lo, hi = min(lo, x.j), max(hi, x.j)
 	}
-	op.sortCounts, op.sortBuf = counts, ds
+	if lo < hi {
+		keys = keys[:0]
+		for _, x := range ds {
+			keys = append(keys, x.j-lo)
+		}
+		n := hi - lo + 1
+		if n <= 0 || n > math.MaxInt32 {
+			n = math.MaxInt32 // by comparison
+		}
+		order = countSort(order, &op.orderBuf, keys, int(n), &op.sortCounts)
+	}
+	op.order, op.sortKeys = order, keys
+	return order
+}
+
+// countSort sorts the indexes in order stably by keys[i], in [0, n): by
+// counting when n is not much more than the indexes, else by comparison.
+// The result is in order's memory or in *buf, which gets the other.
+func countSort(order []int32, buf *[]int32, keys []int64, n int, counts *[]int32) []int32 {
+	if n > 4*len(order)+64 {
+		slices.SortStableFunc(order, func(a, b int32) int { return cmpInt64(keys[a], keys[b]) })
+		return order
+	}
+	c := grow(*counts, n+1)
+	clear(c)
+	for _, i := range order {
+		c[keys[i]+1]++
+	}
+	for k := 1; k < len(c); k++ {
+		c[k] += c[k-1]
+	}
+	out := grow(*buf, len(order))
+	for _, i := range order {
+		out[c[keys[i]]] = i
+		c[keys[i]]++
+	}
+	*counts, *buf = c, order
 	return out
 }
 
@@ -483,10 +509,10 @@ func (op *windowOp) fireTime(w int64, root *prov) []*chunk {
 	d, s := op.w.Size, op.slide()
 	ds := op.dueBuf[:0]
 	op.dueAt = math.MaxInt64
-	for _, k := range op.keys.sorted() {
-		if int(k) >= len(op.rings) {
-			continue
-		}
+	op.keys.sorted() // ranks for releaseOrder
+	// Rings in key id order, which is the order of their blocks: the
+	// groups of the released windows are read at a steady stride.
+	for k := range int32(len(op.rings)) {
 		ring := &op.rings[k]
 		// Released windows come first; drop those past their lateness.
 		for ring.n > 0 && op.stAt(ring, 0) == winFired && addSat(ring.first*s+d, op.lateness) <= w {
@@ -515,11 +541,21 @@ func (op *windowOp) fireTime(w int64, root *prov) []*chunk {
 		}
 		ring.run = max(ring.run, stop)
 	}
-	ds = op.sortByEnd(ds)
+	order := op.releaseOrder(ds)
 	op.beginRelease(len(ds))
-	for _, x := range ds {
-		start := x.j * s
-		op.releaseWin(x.key, start, start+d, start+d, x.slot, nil, op.evsAt(x.slot))
+	if op.agg != nil && op.w.Keep == nil {
+		// Read the groups in ds's order; the rows go out in order.
+		for _, x := range ds {
+			start := x.j * s
+			op.aggRow(&op.rel, x.key, start, start+d, x.slot, nil)
+		}
+		op.rel.order = order
+	} else {
+		for _, i := range order {
+			x := ds[i]
+			start := x.j * s
+			op.releaseWin(x.key, start, start+d, start+d, x.slot, nil, op.evsAt(x.slot))
+		}
 	}
 	out := op.firedRelease(root)
 	if op.lateness == 0 {
