@@ -130,7 +130,7 @@ func (m *Matcher) LoadState(b []byte) ([]byte, error) {
 		for i := range int32(nn) {
 			back := r.uvarint(uint64(i) + 1)
 			v := r.uvarint(uint64(p.nvars) - 1)
-			if r.bad || p.nvars == 0 {
+			if r.bad || back == 0 || p.nvars == 0 {
 				return fail("history node")
 			}
 			nd := node{parent: i - int32(back), v: int32(v)}
