@@ -75,6 +75,10 @@ type Automaton struct {
 const (
 	MaxStates = 20_000
 	MaxFlags  = 32
+	// MaxClosure bounds the states one closure can visit: a counted
+	// quantifier over a body that can match zero rows may repeat up to its
+	// minimum count without consuming a row, and nested ones multiply.
+	MaxClosure = 1 << 16
 )
 
 // VarIndex returns the index of a variable in a.Vars, or -1.
@@ -96,7 +100,24 @@ func Compile(n *Node) (*Automaton, error) {
 	}
 	c.a.Start = start
 	c.renumber()
+	if b := closureBound(n) * len(c.a.States); b > MaxClosure || b < 0 {
+		return nil, &Error{Kind: ErrTooLarge, Pos: -1, Msg: fmt.Sprintf("quantifiers over sub-patterns that can match zero rows repeat too often: one step could visit %d states (limit %d)", b, MaxClosure)}
+	}
 	return c.a, nil
+}
+
+// closureBound is how many times a closure can pass through one state of
+// n: the product of Min+1 over nested counted quantifiers whose body can
+// match zero rows (other iterations consume a row), capped.
+func closureBound(n *Node) int {
+	b := 1
+	for _, s := range n.Subs {
+		b = max(b, closureBound(s))
+	}
+	if n.Kind == KindQuant && n.Min > 1 && n.Subs[0].Nullable() {
+		b = min(b*(n.Min+1), MaxClosure+1)
+	}
+	return b
 }
 
 type compiler struct {

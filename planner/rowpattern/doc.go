@@ -152,6 +152,9 @@
 //     pattern's structure (Node.Firsts), whatever the DEFINE conditions.
 //   - Limits: nesting depth MaxDepth (100), counts up to MaxCount (10,000),
 //     MaxStates (20,000) states, which admits PERMUTE of up to 6 single
-//     variables, and MaxFlags (32) nested quantifiers over bodies
-//     that can match zero rows; beyond them ErrTooLarge.
+//     variables, MaxFlags (32) nested quantifiers over bodies that can
+//     match zero rows, and MaxClosure (65,536) for the states times the
+//     product of Min+1 over nested counted quantifiers over such bodies,
+//     which one closure may visit ((a?){1000} b passes, ((a?){100}){100}
+//     does not); beyond them ErrTooLarge.
 package rowpattern

@@ -298,6 +298,26 @@ func FuzzParseRowPattern(f *testing.F) {
 	})
 }
 
+// TestClosureBudget checks that nested counts over bodies that can be
+// empty, which a closure would multiply, are rejected.
+func TestClosureBudget(t *testing.T) {
+	for s, ok := range map[string]bool{
+		"(a?){1000} b":                    true,
+		"(a{1000}){1000} b":               true,
+		"((a?){100}){100} b":              false,
+		"(((a?){10000}){10000}){10000} b": false,
+	} {
+		n, err := Parse(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = Compile(n)
+		if (err == nil) != ok {
+			t.Errorf("%s: %v", s, err)
+		}
+	}
+}
+
 // TestCompileBudget checks that PERMUTE over arguments without states
 // does not enumerate factorially many permutations.
 func TestCompileBudget(t *testing.T) {
