@@ -17,13 +17,15 @@ import (
 // one key. Single string and integral keys, the common case, take a lookup
 // that allocates nothing; everything else goes through valueMap.
 type keyIndex struct {
-	fields []string
-	strs   strIndex
-	ints   map[int64]int32
-	other  valueMap[int32]
-	vals   []event.Value // per key id: the first value seen (an array for several fields)
-	order  []int32       // key ids in key order (see sorted)
-	rank   []int32       // per key id: its position in order
+	fields   []string
+	strs     strIndex
+	short    [][16]byte // per key id: a string key of up to 16 bytes, zero-padded
+	longStrs bool       // some string key is longer
+	ints     map[int64]int32
+	other    valueMap[int32]
+	vals     []event.Value // per key id: the first value seen (an array for several fields)
+	order    []int32       // key ids in key order (see sorted)
+	rank     []int32       // per key id: its position in order
 }
 
 func newKeyIndex(fields []string) *keyIndex {
@@ -95,6 +97,13 @@ func (k *keyIndex) newStr(s string) int32 {
 	id := int32(len(k.vals))
 	k.vals = append(k.vals, event.String(strings.Clone(s)))
 	k.strs.add(id, k.vals)
+	if len(s) > 16 {
+		k.longStrs = true
+	}
+	for len(k.short) < len(k.vals) {
+		k.short = append(k.short, [16]byte{})
+	}
+	copy(k.short[id][:], s)
 	return id
 }
 
@@ -147,17 +156,26 @@ func (k *keyIndex) onlyStrings() bool {
 
 // stringColumn builds the column of the keys ids, all strings.
 func (k *keyIndex) stringColumn(ids []int32) *vec {
+	offs := make([]int32, len(ids)+1)
 	size := 0
-	for _, id := range ids {
+	for i, id := range ids {
 		size += len(k.vals[id].AsString())
+		offs[i+1] = int32(size)
 	}
-	offs := make([]int32, 1, len(ids)+1)
-	data := make([]byte, 0, size)
-	for _, id := range ids {
-		data = append(data, k.vals[id].AsString()...)
-		offs = append(offs, int32(len(data)))
+	if k.longStrs {
+		data := make([]byte, 0, size)
+		for _, id := range ids {
+			data = append(data, k.vals[id].AsString()...)
+		}
+		return stringVec(len(ids), 0, nil, offs, data)
 	}
-	return stringVec(len(ids), 0, nil, offs, data)
+	// Short keys: a fixed 16-byte copy each, overwritten past the key's
+	// end by the next (a memmove call per key costs more).
+	data := make([]byte, size+16)
+	for i, id := range ids {
+		*(*[16]byte)(data[offs[i]:]) = k.short[id]
+	}
+	return stringVec(len(ids), 0, nil, offs, data[:size])
 }
 
 // compare orders two keys as VPL.md §7.3 orders partition keys: several

@@ -186,6 +186,7 @@ func (op *windowOp) materialize(ring *timeRing) {
 	if ring.meta || ring.n == 0 {
 		return
 	}
+	op.growMeta()
 	for i := range ring.n {
 		sl := ring.at(i)
 		op.st[sl], op.wj[sl] = winOpen, ring.first+int64(i)
@@ -313,6 +314,7 @@ func (op *windowOp) insert(ring *timeRing, i int32, j int64, st uint8) {
 		ring.first = j
 	}
 	op.reserve(ring, 1)
+	op.growMeta()
 	if i > 0 && i < ring.n && op.agg != nil {
 		op.agg.flush() // queued folds name the groups about to move
 	}
@@ -343,8 +345,10 @@ func (op *windowOp) insert(ring *timeRing, i int32, j int64, st uint8) {
 
 // moveSlot moves a window's state from slot src to the empty slot dst.
 func (op *windowOp) moveSlot(dst, src int32) {
-	op.st[dst], op.st[src] = op.st[src], winNone
-	op.wj[dst] = op.wj[src]
+	if op.st != nil {
+		op.st[dst], op.st[src] = op.st[src], winNone
+		op.wj[dst] = op.wj[src]
+	}
 	if op.evs != nil {
 		op.evs[dst], op.evs[src] = op.evs[src], nil
 	}
@@ -381,19 +385,26 @@ func (op *windowOp) reserve(ring *timeRing, k int32) {
 	*ring = to
 }
 
-// growSlots sizes the per-slot state to the slots handed out.
+// growSlots sizes the per-slot state to the slots handed out (windows' j
+// and state only once some ring needs them).
 func (op *windowOp) growSlots() {
 	n := int(op.blocks.n)
-	if n <= len(op.st) {
-		return
+	if op.st != nil {
+		op.growMeta()
 	}
-	op.st = append(op.st, make([]uint8, n-len(op.st))...)
-	op.wj = append(op.wj, make([]int64, n-len(op.wj))...)
-	if op.wantsEvents() {
+	if op.wantsEvents() && n > len(op.evs) {
 		op.evs = append(op.evs, make([][]event.Event, n-len(op.evs))...)
 	}
 	if op.agg != nil {
 		op.agg.resize(int32(n))
+	}
+}
+
+// growMeta gives every slot room for a window's j and state.
+func (op *windowOp) growMeta() {
+	if n := int(op.blocks.n); n > len(op.st) {
+		op.st = append(op.st, make([]uint8, n-len(op.st))...)
+		op.wj = append(op.wj, make([]int64, n-len(op.wj))...)
 	}
 }
 
