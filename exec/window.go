@@ -189,21 +189,6 @@ func (g *groupAgg) results(s int32, out []event.Value) []event.Value {
 	return out
 }
 
-// appendResults appends item i of group s to items[i], for every item.
-func (g *groupAgg) appendResults(s int32, items [][]event.Value) {
-	for i, a := range g.accs {
-		g.vals[i] = a.Result(s)
-	}
-	env := rowEnv{rt: g.rt, aggVals: g.vals}
-	for i, it := range g.plan.Items {
-		if d := g.direct[i]; d >= 0 {
-			items[i] = append(items[i], g.vals[d])
-		} else {
-			items[i] = append(items[i], evalRow(it.X, &env))
-		}
-	}
-}
-
 // foldInto folds explicit argument values (sessions and sliding count
 // windows keep their events' values and fold at release) into a new
 // group, which the caller releases.
