@@ -12,7 +12,9 @@
 // differing id), so calling UpdateOne only saves that scan. UpdateSpans
 // folds each row into a run of consecutive groups: the windows of a
 // sliding window that contain one event, which the window operator numbers
-// consecutively.
+// consecutively. Move carries a group's state to another id (the operator
+// keeps a key's windows adjacent and shifts them now and then), and
+// AppendResults reads many groups' results in one call.
 //
 // Alias aggregates of patterns (§4.5.8) use the same accumulators, one
 // group per match: count(a) is CountStar over the events bound to a.
