@@ -456,10 +456,9 @@ func (op *windowOp) firedRelease(root *prov) []*chunk {
 	return chunks
 }
 
-// dispatchRelease turns the round's dispatch-phase releases into chunks
-// descending from the row that caused them: the last selected row of c.
-func (op *windowOp) dispatchRelease(c *chunk) []*chunk {
-	last := c.sel[len(c.sel)-1]
+// dispatchReleaseAt turns the round's dispatch-phase releases into chunks
+// descending from the row that caused them, last.
+func (op *windowOp) dispatchReleaseAt(c *chunk, last int32) []*chunk {
 	n := op.rel.len()
 	if op.agg == nil {
 		n = len(op.relEvs)

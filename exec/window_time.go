@@ -108,6 +108,7 @@ func (op *windowOp) addTime(c *chunk) []*chunk {
 	dacc := op.dacc()
 	keepEvents := op.wantsEvents()
 	op.reemit = op.reemit[:0]
+	var out []*chunk
 	for i, r := range c.sel {
 		ts := c.ts[r]
 		w := subSat(c.maxTsAt(r), dacc)
@@ -134,15 +135,24 @@ func (op *windowOp) addTime(c *chunk) []*chunk {
 		if !op.addSlow(op.kbuf[i], ring, jlo, jhi, w, r, ev) {
 			op.rt.late++
 		}
+		if len(op.reemit) > 0 {
+			out = append(out, op.reemitAt(c, r)...)
+		}
 	}
 	if op.agg != nil {
 		op.agg.flush()
 	}
-	if len(op.reemit) == 0 {
-		return nil
+	return out
+}
+
+// reemitAt emits again the complete result of each window that the late
+// row r updated, with the same bounds, in r's dispatch phase: once per late
+// event, whatever the batch boundaries.
+func (op *windowOp) reemitAt(c *chunk, r int32) []*chunk {
+	d, s := op.w.Size, op.slide()
+	if op.agg != nil {
+		op.agg.flush() // the results include r and every row before it
 	}
-	// The complete result of each updated window again, with the same
-	// bounds, in the dispatch phase of the late event.
 	op.beginRelease(len(op.reemit))
 	for _, x := range op.reemit {
 		ring := &op.rings[x.key]
@@ -152,7 +162,8 @@ func (op *windowOp) addTime(c *chunk) []*chunk {
 		start := x.j * s
 		op.releaseWin(x.key, start, start+d, start+d, sl, nil, op.evsAt(sl))
 	}
-	return op.dispatchRelease(c)
+	op.reemit = op.reemit[:0]
+	return op.dispatchReleaseAt(c, r)
 }
 
 // appendRun adds open windows up to jhi after the ring's last (from jlo
