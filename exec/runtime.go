@@ -70,6 +70,7 @@ type Runtime struct {
 	finished  bool
 	started   bool // the first event was seen
 	late      int64
+	lateBy    []int64 // per stream
 	prefixBuf []int64
 	segBuf    []int32
 
@@ -137,6 +138,7 @@ func New(plan *planner.Plan, opts Options) (*Runtime, error) {
 	rt.order = order
 	rt.maxTs = math.MinInt64
 	rt.dacc = make([]int64, len(plan.Streams))
+	rt.lateBy = make([]int64, len(plan.Streams))
 	for _, si := range order {
 		s := plan.Streams[si]
 		var up int64
@@ -902,6 +904,25 @@ func (rt *Runtime) IdleTimeout() int64 {
 		}
 	}
 	return idle
+}
+
+// countLate counts one late event dropped by stream si.
+func (rt *Runtime) countLate(si int) {
+	rt.late++
+	rt.lateBy[si]++
+}
+
+// LateByStream returns the late events each stream dropped so far, the
+// varpulis_late_events_total{stream} counter (streams without any are
+// left out).
+func (rt *Runtime) LateByStream() map[string]int64 {
+	m := map[string]int64{}
+	for si, n := range rt.lateBy {
+		if n > 0 {
+			m[rt.plan.Streams[si].Name] = n
+		}
+	}
+	return m
 }
 
 // Late returns the number of late events dropped so far (VPL.md §4.3).

@@ -150,3 +150,28 @@ func TestCascadeOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestLateByStream checks the per-stream late counts behind
+// varpulis_late_events_total{stream}.
+func TestLateByStream(t *testing.T) {
+	src := `stream A = T.window(5s).aggregate(n: count()).emit()
+stream B = T.watermark(out_of_order: 10s).window(5s).aggregate(n: count()).emit()`
+	rt, err := New(planOf(t, src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := []event.Event{ev("T", 10), ev("T", 2), ev("T", 20), ev("T", 1)}
+	var base int64
+	for _, b := range batches(t, evs) {
+		if err := rt.Process(b, base); err != nil {
+			t.Fatal(err)
+		}
+		base += int64(b.Len())
+	}
+	// A (no allowance) drops @2s and @1s; B (10 s) keeps @2s and drops @1s
+	// (its watermark is 10 s by then).
+	got := rt.LateByStream()
+	if got["A"] != 2 || got["B"] != 1 || rt.Late() != 3 {
+		t.Fatalf("late by stream %v, total %d", got, rt.Late())
+	}
+}

@@ -16,7 +16,7 @@ import (
 // and recovery build on it.
 
 // snapshotVersion changes whenever the layout does.
-const snapshotVersion = 1
+const snapshotVersion = 2
 
 // ErrBadSnapshot marks a snapshot that cannot be loaded.
 var ErrBadSnapshot = errors.New("bad snapshot")
@@ -170,6 +170,9 @@ func (rt *Runtime) Snapshot() []byte {
 	w.int(rt.maxTs)
 	w.int(rt.events)
 	w.int(rt.late)
+	for _, n := range rt.lateBy {
+		w.int(n)
+	}
 	w.bool(rt.finished)
 	w.bool(rt.started)
 	w.values(rt.globals)
@@ -196,6 +199,9 @@ func (rt *Runtime) Restore(data []byte) error {
 	rt.maxTs = r.int()
 	rt.events = r.int()
 	rt.late = r.int()
+	for i := range rt.lateBy {
+		rt.lateBy[i] = r.int()
+	}
 	rt.finished = r.bool()
 	rt.started = r.bool()
 	globals := r.values()

@@ -606,7 +606,7 @@ func (op *windowOp) addSession(c *chunk) {
 		}
 		if len(joined) == 0 {
 			if ts < w && (addSat(ts, g) < w || ts <= op.releasedUntilOf(k)) {
-				op.rt.late++
+				op.rt.countLate(op.si)
 				continue
 			}
 			s := &session{start: ts, last: ts}

@@ -133,7 +133,7 @@ func (op *windowOp) addTime(c *chunk) []*chunk {
 			continue
 		}
 		if !op.addSlow(op.kbuf[i], ring, jlo, jhi, w, r, ev) {
-			op.rt.late++
+			op.rt.countLate(op.si)
 		}
 		if len(op.reemit) > 0 {
 			out = append(out, op.reemitAt(c, r)...)
