@@ -13,6 +13,10 @@ type Output struct {
 	// to the ts, and each field's `"name":` (with its comma).
 	head  []byte
 	names [][]byte
+	// The formatted date of the last second written: consecutive events
+	// usually share it.
+	lastSec int64
+	lastTS  []byte
 }
 
 // Len returns the number of events.
@@ -41,13 +45,42 @@ func (o *Output) AppendJSON(b []byte, i int) []byte {
 		}
 	}
 	b = append(b, o.head...)
-	b = event.AppendTimestamp(b, c.ts[r])
+	b = o.appendTS(b, c.ts[r])
 	b = append(b, `","fields":{`...)
 	for f, nb := range o.names {
 		b = append(b, nb...)
 		b = event.AppendJSON(b, c.cols[f].value(r))
 	}
 	return append(b, "}}"...)
+}
+
+// appendTS appends ts in the output form, reusing the text of the last
+// whole second when ts falls in it.
+func (o *Output) appendTS(b []byte, ts int64) []byte {
+	sec, frac := ts/1e9, ts%1e9
+	if frac < 0 || sec < 0 {
+		return event.AppendTimestamp(b, ts)
+	}
+	if o.lastTS == nil || sec != o.lastSec {
+		o.lastSec = sec
+		o.lastTS = event.AppendTimestamp(o.lastTS[:0], sec*1e9)
+		o.lastTS = o.lastTS[:len(o.lastTS)-1] // without the Z
+	}
+	b = append(b, o.lastTS...)
+	if frac != 0 {
+		var digits [10]byte
+		digits[0] = '.'
+		for i := 9; i >= 1; i-- {
+			digits[i] = byte('0' + frac%10)
+			frac /= 10
+		}
+		n := 10
+		for digits[n-1] == '0' {
+			n--
+		}
+		b = append(b, digits[:n]...)
+	}
+	return append(b, 'Z')
 }
 
 // AppendText appends event i in the text form of VPL.md §7.2.
