@@ -159,25 +159,6 @@ func (o *logOp) run(c *chunk) *chunk {
 	return c
 }
 
-// keyer computes partition keys.
-type keyer struct {
-	fields []string
-}
-
-func (k *keyer) key(c *chunk, r int) event.Value {
-	if len(k.fields) == 0 {
-		return event.Null
-	}
-	if len(k.fields) == 1 {
-		return cloneValue(fieldValue(c, k.fields[0], r))
-	}
-	vals := make([]event.Value, len(k.fields))
-	for i, f := range k.fields {
-		vals[i] = cloneValue(fieldValue(c, f, r))
-	}
-	return event.Array(vals)
-}
-
 func fieldValue(c *chunk, name string, r int) event.Value {
 	if i := c.col(name); i >= 0 {
 		return c.cols[i].value(r)
@@ -218,7 +199,7 @@ type distinctOp struct {
 	rt     *Runtime
 	stream string
 	key    kernel // nil: all fields
-	part   keyer
+	part   *keyIndex // partition fields (only rowKey is used)
 	max    int
 	seen   valueMap[*list.Element]
 	lru    *list.List // of event.Value keys, most recent at the front
@@ -239,7 +220,7 @@ func (o *distinctOp) run(c *chunk) *chunk {
 			k = rowKey(c, int(r))
 		}
 		if len(o.part.fields) > 0 {
-			k = event.Array([]event.Value{o.part.key(c, int(r)), k})
+			k = event.Array([]event.Value{o.part.rowKey(c, r), k})
 		}
 		if el, ok := o.seen.lookup(k); ok {
 			o.lru.MoveToFront(el)

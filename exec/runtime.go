@@ -270,7 +270,6 @@ func (rt *Runtime) compileStream(si int, s *planner.Stream) (*streamExec, error)
 		to := &timerOp{rt: rt, stream: s.Name, t: s.Timer}
 		se.timed, se.timedAt, se.timer = to, -1, to
 	}
-	part := keyer{fields: s.PartitionBy}
 	for i, op := range s.Ops {
 		switch op := op.(type) {
 		case *planner.Filter:
@@ -305,7 +304,7 @@ func (rt *Runtime) compileStream(si int, s *planner.Stream) (*streamExec, error)
 		case *planner.Limit:
 			se.ops = append(se.ops, &limitOp{n: op.N, keys: newKeyIndex(s.PartitionBy)})
 		case *planner.Distinct:
-			do := &distinctOp{rt: rt, stream: s.Name, part: part, max: rt.opts.Limits.MaxDistinctKeys, lru: list.New()}
+			do := &distinctOp{rt: rt, stream: s.Name, part: newKeyIndex(s.PartitionBy), max: rt.opts.Limits.MaxDistinctKeys, lru: list.New()}
 			if op.Key != nil {
 				do.key = rt.compile(op.Key)
 			}
