@@ -198,7 +198,7 @@ func (o *limitOp) run(c *chunk) *chunk {
 type distinctOp struct {
 	rt     *Runtime
 	stream string
-	key    kernel // nil: all fields
+	key    kernel    // nil: all fields
 	part   *keyIndex // partition fields (only rowKey is used)
 	max    int
 	seen   valueMap[*list.Element]
