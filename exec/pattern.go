@@ -424,7 +424,7 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 		if lim := op.rt.opts.Limits.MaxRuns; op.live(part) >= lim {
 			op.rt.limitHit(op.stream, "max_runs", lim)
 		} else {
-			x := &run{id: op.nextID, start: ts, last: ts, bornW: w, binds: make([][]event.Event, n), at: make([][]int64, n)}
+			x := op.newRun(ts, w)
 			op.nextID++
 			op.bind(x, 0, c, r, pos)
 			if !op.p.Steps[0].Kleene {
@@ -447,6 +447,22 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 		}
 	}
 	part.runs = slices.DeleteFunc(part.runs, func(x *run) bool { return x.dead })
+}
+
+// newRun makes a run starting at ts. Ordinary steps bind one event each:
+// their slots share one backing array, so binding them allocates nothing.
+func (op *patternOp) newRun(ts, w int64) *run {
+	n := len(op.p.Steps)
+	x := &run{id: op.nextID, start: ts, last: ts, bornW: w, binds: make([][]event.Event, n), at: make([][]int64, n)}
+	evs := make([]event.Event, n)
+	ats := make([]int64, n)
+	for k, st := range op.p.Steps {
+		if !st.Kleene {
+			x.binds[k] = evs[k : k : k+1]
+			x.at[k] = ats[k : k : k+1]
+		}
+	}
+	return x
 }
 
 // gone reports whether the watermark removed x: an advance of W since the
