@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // ExplainNode is one operator of an EXPLAIN tree: what it is, its
@@ -44,10 +45,10 @@ func explainStream(s *Stream) *ExplainNode {
 		src.Args["partition_by"] = strings.Join(s.PartitionBy, ", ")
 	}
 	if s.OutOfOrder != 0 {
-		src.Args["out_of_order"] = strconv.FormatInt(s.OutOfOrder, 10)
+		src.Args["out_of_order"] = dur(s.OutOfOrder)
 	}
 	if s.AllowedLateness != 0 {
-		src.Args["allowed_lateness"] = strconv.FormatInt(s.AllowedLateness, 10)
+		src.Args["allowed_lateness"] = dur(s.AllowedLateness)
 	}
 	node := src
 	for _, op := range s.Ops {
@@ -61,7 +62,7 @@ func explainStream(s *Stream) *ExplainNode {
 				}
 				n.Args[fmt.Sprintf("%02d", i)] = v + " on " + m.Key.String()
 			}
-			n.Args["horizon"] = strconv.FormatInt(op.Horizon, 10)
+			n.Args["horizon"] = dur(op.Horizon)
 		case *Filter:
 			n.Args["predicate"] = op.Pred.String()
 		case *Project:
@@ -96,9 +97,14 @@ func explainStream(s *Stream) *ExplainNode {
 			n.Args["connector"] = op.Connector
 		case *Window:
 			n.Args["kind"] = op.Kind.String()
-			n.Args["size"] = strconv.FormatInt(op.Size, 10)
+			count := func(x int64) string { return strconv.FormatInt(x, 10) }
+			size := count
+			if op.Kind.IsTime() {
+				size = dur // sizes and slides of time windows are durations
+			}
+			n.Args["size"] = size(op.Size)
 			if op.Slide != 0 {
-				n.Args["slide"] = strconv.FormatInt(op.Slide, 10)
+				n.Args["slide"] = size(op.Slide)
 			}
 			if op.Keep != nil {
 				n.Args["keep"] = op.Keep.Param + " => " + op.Keep.Body.String()
@@ -120,7 +126,7 @@ func explainStream(s *Stream) *ExplainNode {
 			}
 			n.Args["input_order"] = "arrival"
 			if op.Within > 0 {
-				n.Args["within"] = strconv.FormatInt(op.Within, 10)
+				n.Args["within"] = dur(op.Within)
 			}
 			for i, st := range op.Steps {
 				v := st.Type + " as " + st.Alias
@@ -202,3 +208,6 @@ func explainAgg(n *ExplainNode, a *Aggregate) {
 		n.Args[fmt.Sprintf("%02d", i)] = it.Name + ": " + it.X.String()
 	}
 }
+
+// dur writes a duration in nanoseconds as VPL writes durations in output.
+func dur(ns int64) string { return time.Duration(ns).String() }
