@@ -60,14 +60,37 @@ type patternOp struct {
 	liveRuns runHeap
 	// swept counts events since the last sweep of idle partitions.
 	swept int
+	// evChunk's rows in row form, built once when some run binds them.
+	evChunk *chunk
+	evs     []event.Event
+	// Slabs that runs and bound events are carved from, so that starting
+	// a run or binding an event allocates nothing most of the time. Blocks
+	// are small: a long-lived run keeps its whole block alive.
+	runSlab   []run
+	bindSlab  [][]event.Event
+	atSlab    [][]int64
+	evSlab    []event.Event
+	posSlab   []int64
+	fieldSlab []event.Field
+	// Removed runs are reused when nothing can still refer to them: not
+	// under policy any (copies share bindings) nor for absences (heaps
+	// hold runs). A run removed while matches are being built is reused
+	// only once they are.
+	recycle   bool
+	removed   []*run
+	freeRuns  []*run
+	evScratch []event.Event
+	bindsBuf  [][][]event.Event
 }
+
+// slabBlock is the number of runs (or bound events) a slab block holds.
+const slabBlock = 32
 
 // waitingRun is an absence run waiting for its deadline.
 type waitingRun struct {
 	deadline int64
 	key      int32
 	r        *run
-	order    []int64 // bound positions: orders copies of one run (policy any)
 }
 
 // runHeap is a min-heap of waiting runs by deadline, then run start.
@@ -75,8 +98,16 @@ type runHeap []waitingRun
 
 func (h runHeap) Len() int { return len(h) }
 func (h runHeap) Less(i, j int) bool {
-	a, b := h[i], h[j]
-	return cmp.Or(cmp.Compare(a.deadline, b.deadline), cmp.Compare(a.r.id, b.r.id), slices.Compare(a.order, b.order)) < 0
+	a, b := &h[i], &h[j]
+	if a.deadline != b.deadline {
+		return a.deadline < b.deadline
+	}
+	if a.r.id != b.r.id {
+		return a.r.id < b.r.id
+	}
+	// Copies of one run (policy any) by their bound positions; a waiting
+	// run's positions do not change, a copy that collects is a new run.
+	return comparePositions(a.r.at, b.r.at) < 0
 }
 func (h runHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
 func (h *runHeap) Push(x any)   { *h = append(*h, x.(waitingRun)) }
@@ -110,13 +141,13 @@ type match struct {
 	key   int32
 	r     *run
 	ts    int64
-	order []int64 // input positions of the bound events, for ordering
-	row   int32   // the input row that completed it (dispatch phase)
+	row   int32 // the input row that completed it (dispatch phase)
 	binds [][]event.Event
+	at    [][]int64 // input positions of the bound events, for ordering
 }
 
 func newPatternOp(rt *Runtime, si int, s *planner.Stream, p *planner.Pattern) *patternOp {
-	op := &patternOp{rt: rt, si: si, stream: s.Name, p: p, keys: newKeyIndex(s.PartitionBy)}
+	op := &patternOp{rt: rt, si: si, stream: s.Name, p: p, keys: newKeyIndex(s.PartitionBy), recycle: p.Policy != "any"}
 	for _, st := range p.Steps {
 		op.aliases = append(op.aliases, st.Alias)
 		free, corr := splitFree(st.Pred)
@@ -130,6 +161,7 @@ func newPatternOp(rt *Runtime, si int, s *planner.Stream, p *planner.Pattern) *p
 		op.notCorr = append(op.notCorr, corr)
 		if n.Trailing && p.Within > 0 {
 			op.absence = true
+			op.recycle = false
 		}
 	}
 	return op
@@ -237,9 +269,8 @@ func (op *patternOp) runMany(c *chunk) []*chunk {
 	if op.swept += len(c.sel); op.swept > 1<<16 && len(c.sel) > 0 {
 		op.sweep(subSat(c.maxTsAt(c.sel[len(c.sel)-1]), op.rt.dacc[op.si]))
 	}
-	var evs []event.Event
+	evs, binds := op.evScratch[:0], op.bindsBuf[:0]
 	var prow, seq []int32
-	var binds [][][]event.Event
 	for i, r := range op.rel {
 		k := op.kbuf[i]
 		op.pending = op.pending[:0]
@@ -249,7 +280,9 @@ func (op *patternOp) runMany(c *chunk) []*chunk {
 		}
 		// Matches completed by one event: in lexicographic order of the
 		// input positions of their bound events (VPL.md §7.3).
-		slices.SortStableFunc(op.pending, func(a, b match) int { return slices.Compare(a.order, b.order) })
+		if len(op.pending) > 1 {
+			slices.SortStableFunc(op.pending, func(a, b match) int { return comparePositions(a.at, b.at) })
+		}
 		if lim := op.rt.opts.Limits.MaxMatches; len(op.pending) > lim {
 			op.pending = op.pending[:lim]
 			op.rt.limitHit(op.stream, "max_matches", lim)
@@ -261,7 +294,47 @@ func (op *patternOp) runMany(c *chunk) []*chunk {
 			seq = append(seq, c.upSeq(r)+int32(j))
 		}
 	}
-	return op.matchChunks(evs, binds, c.prov, prow, seq)
+	out := op.matchChunks(evs, binds, c.prov, prow, seq)
+	clear(binds)
+	op.evScratch, op.bindsBuf = evs[:0], binds[:0]
+	op.reuseRemoved()
+	return out
+}
+
+// prune removes dead runs from a partition, and those the watermark w
+// expired when w is given.
+func (op *patternOp) prune(part *partition, w int64, expire bool) {
+	j := 0
+	for _, x := range part.runs {
+		if x.dead || expire && op.gone(x, w) {
+			if op.recycle {
+				op.removed = append(op.removed, x)
+			}
+			continue
+		}
+		part.runs[j] = x
+		j++
+	}
+	clear(part.runs[j:])
+	part.runs = part.runs[:j]
+}
+
+// reuseRemoved makes the removed runs free for new ones, now that the
+// matches built from them no longer need their bindings. A Kleene step's
+// elements went out with a match as they are: they get a new array.
+func (op *patternOp) reuseRemoved() {
+	for _, x := range op.removed {
+		for k, st := range op.p.Steps {
+			if st.Kleene {
+				x.binds[k], x.at[k] = nil, nil
+			} else {
+				x.binds[k], x.at[k] = x.binds[k][:0], x.at[k][:0]
+			}
+		}
+	}
+	op.freeRuns = append(op.freeRuns, op.removed...)
+	clear(op.removed)
+	op.removed = op.removed[:0]
 }
 
 // mark fills ok with whether each selected row is of type typ and passes
@@ -367,7 +440,7 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 	// Runs the watermark expired are gone before the event is seen
 	// (VPL.md §4.5.3); absences waiting for their deadline stay, they
 	// complete in a watermark phase.
-	part.runs = slices.DeleteFunc(part.runs, func(x *run) bool { return x.dead || op.gone(x, w) })
+	op.prune(part, w, true)
 	// (1) negations
 	for ni, nt := range op.p.Nots {
 		if !op.notOk[ni][r] {
@@ -415,8 +488,8 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 			continue
 		}
 		if x.pos >= n {
-			op.pending = append(op.pending, op.matchOf(k, x, r))
 			x.dead = true
+			op.pending = append(op.pending, op.matchOf(k, x, r))
 		}
 	}
 	// (4) a new run
@@ -435,8 +508,8 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 			case op.absence:
 				op.wait(k, x)
 			case x.pos >= n:
-				op.pending = append(op.pending, op.matchOf(k, x, r))
 				x.dead = true
+				op.pending = append(op.pending, op.matchOf(k, x, r))
 			default:
 				op.pending = append(op.pending, op.matchOf(k, x, r)) // Kleene last: prefix
 			}
@@ -446,16 +519,33 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 			}
 		}
 	}
-	part.runs = slices.DeleteFunc(part.runs, func(x *run) bool { return x.dead })
+	op.prune(part, 0, false)
 }
 
-// newRun makes a run starting at ts. Ordinary steps bind one event each:
-// their slots share one backing array, so binding them allocates nothing.
+// newRun makes a run starting at ts, carved from the slabs. Ordinary
+// steps bind one event each into a slot of capacity one, so binding them
+// allocates nothing; bindings are only ever appended, so a match or a copy
+// may share them.
 func (op *patternOp) newRun(ts, w int64) *run {
+	if k := len(op.freeRuns); k > 0 {
+		x := op.freeRuns[k-1]
+		op.freeRuns = op.freeRuns[:k-1]
+		x.id, x.start, x.last, x.bornW, x.pos, x.waiting, x.dead = op.nextID, ts, ts, w, 0, false, false
+		return x
+	}
 	n := len(op.p.Steps)
-	x := &run{id: op.nextID, start: ts, last: ts, bornW: w, binds: make([][]event.Event, n), at: make([][]int64, n)}
-	evs := make([]event.Event, n)
-	ats := make([]int64, n)
+	if len(op.runSlab) == 0 {
+		op.runSlab = make([]run, slabBlock)
+		op.bindSlab = make([][]event.Event, slabBlock*n)
+		op.atSlab = make([][]int64, slabBlock*n)
+		op.evSlab = make([]event.Event, slabBlock*n)
+		op.posSlab = make([]int64, slabBlock*n)
+	}
+	x := &op.runSlab[0]
+	op.runSlab = op.runSlab[1:]
+	*x = run{id: op.nextID, start: ts, last: ts, bornW: w, binds: op.bindSlab[:n:n], at: op.atSlab[:n:n]}
+	evs, ats := op.evSlab[:n:n], op.posSlab[:n:n]
+	op.bindSlab, op.atSlab, op.evSlab, op.posSlab = op.bindSlab[n:], op.atSlab[n:], op.evSlab[n:], op.posSlab[n:]
 	for k, st := range op.p.Steps {
 		if !st.Kleene {
 			x.binds[k] = evs[k : k : k+1]
@@ -624,9 +714,33 @@ func (op *patternOp) holds(e planner.Expr, c *chunk, r int32, x *run) bool {
 var noBinds = [][]event.Event{}
 
 func (op *patternOp) bind(x *run, k int, c *chunk, r int32, pos int64) {
-	x.binds[k] = append(x.binds[k], c.rowEvent(int(r)))
+	x.binds[k] = append(x.binds[k], op.eventAt(c, r))
 	x.at[k] = append(x.at[k], pos)
 	x.last = c.ts[r]
+}
+
+// eventAt returns row r of c in row form, built once per row however many
+// runs bind it (a run only reads its events).
+func (op *patternOp) eventAt(c *chunk, r int32) event.Event {
+	if op.evChunk != c {
+		op.evChunk = c
+		op.evs = grow(op.evs, c.n)
+		clear(op.evs)
+	}
+	if e := op.evs[r]; e.Type != "" {
+		return e
+	}
+	n := len(c.names)
+	if len(op.fieldSlab) < n {
+		op.fieldSlab = make([]event.Field, max(slabBlock*n, n))
+	}
+	e := event.Event{Type: c.typeAt(r), TS: c.ts[r], Fields: op.fieldSlab[:n:n]}
+	op.fieldSlab = op.fieldSlab[n:]
+	for i, name := range c.names {
+		e.Fields[i] = event.Field{Name: name, Value: cloneValue(c.cols[i].value(int(r)))}
+	}
+	op.evs[r] = e
+	return e
 }
 
 func (x *run) clone() *run {
@@ -640,32 +754,54 @@ func (x *run) clone() *run {
 	return y
 }
 
-// positions lists the input positions of a run's bound events, in step
-// order.
-//
-// Matches compare by these positions; two matches of the same events split
+// comparePositions orders two matches by the input positions of their
+// bound events, read in step order; when one list is a prefix of the other
+// the shorter comes first, and two matches of the same events split
 // differently between Kleene steps compare step by step, fewer elements in
-// the earlier step first: so the list ends with -1 and each step's count.
-func positions(x *run) []int64 {
-	var o []int64
-	for _, at := range x.at {
-		o = append(o, at...)
+// the earlier step first.
+func comparePositions(a, b [][]int64) int {
+	i, ai, j, bj := 0, 0, 0, 0
+	for {
+		for i < len(a) && ai == len(a[i]) {
+			i, ai = i+1, 0
+		}
+		for j < len(b) && bj == len(b[j]) {
+			j, bj = j+1, 0
+		}
+		switch {
+		case i == len(a) && j == len(b):
+			for s := range min(len(a), len(b)) {
+				if c := cmp.Compare(len(a[s]), len(b[s])); c != 0 {
+					return c
+				}
+			}
+			return 0
+		case i == len(a):
+			return -1
+		case j == len(b):
+			return 1
+		}
+		if c := cmp.Compare(a[i][ai], b[j][bj]); c != 0 {
+			return c
+		}
+		ai, bj = ai+1, bj+1
 	}
-	o = append(o, -1)
-	for _, at := range x.at {
-		o = append(o, int64(len(at)))
-	}
-	return o
 }
 
-// matchOf captures run x's bindings as a match.
+// matchOf captures run x's bindings as a match. A finished run (dead)
+// hands them over; a live one goes on appending, which leaves the match's
+// view of them unchanged.
 func (op *patternOp) matchOf(k int32, x *run, r int32) match {
-	m := match{key: k, r: x, ts: x.last, row: r}
-	m.binds = make([][]event.Event, len(x.binds))
-	for i := range x.binds {
-		m.binds[i] = slices.Clone(x.binds[i])
+	m := match{key: k, r: x, ts: x.last, row: r, binds: x.binds, at: x.at}
+	if !x.dead {
+		n := len(x.binds)
+		m.binds = make([][]event.Event, n)
+		m.at = make([][]int64, n)
+		for i := range n {
+			m.binds[i] = slices.Clip(x.binds[i])
+			m.at[i] = slices.Clip(x.at[i])
+		}
 	}
-	m.order = positions(x)
 	return m
 }
 
@@ -713,7 +849,7 @@ func (op *patternOp) matchChunks(evs []event.Event, binds [][][]event.Event, p *
 // wait makes x a waiting absence.
 func (op *patternOp) wait(k int32, x *run) {
 	x.waiting = true
-	heap.Push(&op.waits, waitingRun{deadline: op.deadline(x), key: k, r: x, order: positions(x)})
+	heap.Push(&op.waits, waitingRun{deadline: op.deadline(x), key: k, r: x})
 }
 
 // due implements timedOp: absences complete when the watermark passes
@@ -766,18 +902,21 @@ func (op *patternOp) fire(w int64, root *prov) []*chunk {
 		if wr.r.dead {
 			continue
 		}
+		wr.r.dead = true
 		m := op.matchOf(wr.key, wr.r, -1)
 		m.ts = wr.deadline
 		ms = append(ms, m)
-		wr.r.dead = true
 	}
 	// By deadline, then partition key, then run start (VPL.md §7.3);
 	// inferred partitions are one partition to the user.
 	if op.p.KeyFields == nil && len(op.keys.fields) > 0 {
 		op.keys.sorted()
 		slices.SortStableFunc(ms, func(a, b match) int {
-			return cmp.Or(cmp.Compare(a.ts, b.ts), cmp.Compare(op.keys.rank[a.key], op.keys.rank[b.key]),
-				cmp.Compare(a.r.id, b.r.id), slices.Compare(a.order, b.order))
+			if c := cmp.Or(cmp.Compare(a.ts, b.ts), cmp.Compare(op.keys.rank[a.key], op.keys.rank[b.key]),
+				cmp.Compare(a.r.id, b.r.id)); c != 0 {
+				return c
+			}
+			return comparePositions(a.at, b.at)
 		})
 	}
 	var evs []event.Event
@@ -801,7 +940,7 @@ func (op *patternOp) fire(w int64, root *prov) []*chunk {
 // that see no more events do not keep their runs forever.
 func (op *patternOp) sweep(w int64) {
 	for _, part := range op.parts {
-		part.runs = slices.DeleteFunc(part.runs, func(x *run) bool { return x.dead || op.gone(x, w) })
+		op.prune(part, w, true)
 	}
 	op.swept = 0
 }

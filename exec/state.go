@@ -570,7 +570,7 @@ func (op *patternOp) restore(r *stateReader) error {
 			}
 			part.runs = append(part.runs, x)
 			if x.waiting {
-				heap.Push(&op.waits, waitingRun{deadline: op.deadline(x), key: int32(i), r: x, order: positions(x)})
+				heap.Push(&op.waits, waitingRun{deadline: op.deadline(x), key: int32(i), r: x})
 			} else {
 				op.track(int32(i), x)
 			}
