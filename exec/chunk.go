@@ -271,8 +271,14 @@ func appendKey(b []byte, c *chunk, r int32) []byte {
 
 // code returns the number of type t in tnames, adding it if new.
 func (c *chunk) code(t string) uint16 {
+	// Rows of one type usually share the string: compare pointers first.
 	for i, n := range c.tnames {
-		if len(n) == len(t) && (unsafe.StringData(n) == unsafe.StringData(t) || n == t) {
+		if unsafe.StringData(n) == unsafe.StringData(t) && len(n) == len(t) {
+			return uint16(i)
+		}
+	}
+	for i, n := range c.tnames {
+		if n == t {
 			return uint16(i)
 		}
 	}

@@ -2,7 +2,6 @@ package exec
 
 import (
 	"cmp"
-	"container/heap"
 	"math"
 	"slices"
 
@@ -93,11 +92,12 @@ type waitingRun struct {
 	r        *run
 }
 
-// runHeap is a min-heap of waiting runs by deadline, then run start.
+// runHeap is a min-heap of waiting runs by deadline, then run start. It
+// is typed rather than a container/heap.Interface, which would box every
+// entry pushed or popped.
 type runHeap []waitingRun
 
-func (h runHeap) Len() int { return len(h) }
-func (h runHeap) Less(i, j int) bool {
+func (h runHeap) less(i, j int) bool {
 	a, b := &h[i], &h[j]
 	if a.deadline != b.deadline {
 		return a.deadline < b.deadline
@@ -109,18 +109,52 @@ func (h runHeap) Less(i, j int) bool {
 	// run's positions do not change, a copy that collects is a new run.
 	return comparePositions(a.r.at, b.r.at) < 0
 }
-func (h runHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *runHeap) Push(x any)   { *h = append(*h, x.(waitingRun)) }
-func (h *runHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+
+func (h *runHeap) push(w waitingRun) {
+	*h = append(*h, w)
+	s := *h
+	for i := len(s) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !s.less(i, p) {
+			break
+		}
+		s[i], s[p] = s[p], s[i]
+		i = p
+	}
 }
 
-// partition holds the runs of one key, in run-start order.
+func (h *runHeap) pop() waitingRun {
+	s := *h
+	top := s[0]
+	n := len(s) - 1
+	s[0] = s[n]
+	s[n] = waitingRun{}
+	s = s[:n]
+	for i := 0; ; {
+		m, l, r := i, 2*i+1, 2*i+2
+		if l < n && s.less(l, m) {
+			m = l
+		}
+		if r < n && s.less(r, m) {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		s[i], s[m] = s[m], s[i]
+		i = m
+	}
+	*h = s
+	return top
+}
+
+// partition holds the runs of one key, in run-start order. Absences
+// whose steps are all bound and that collect no more wait apart (see
+// apart): only a negation or their deadline can change them, so events
+// need not visit them.
 type partition struct {
-	runs []*run
+	runs    []*run
+	waiting []*run
 }
 
 // run is one partial match.
@@ -312,11 +346,27 @@ func (op *patternOp) prune(part *partition, w int64, expire bool) {
 			}
 			continue
 		}
+		if op.apart(x) {
+			part.waiting = append(part.waiting, x)
+			continue
+		}
 		part.runs[j] = x
 		j++
 	}
 	clear(part.runs[j:])
 	part.runs = part.runs[:j]
+}
+
+// apart reports whether x waits apart from the runs events visit: an
+// absence with all steps bound that collects no more, unless under policy
+// strict, where events of step types remove it.
+func (op *patternOp) apart(x *run) bool {
+	return x.waiting && x.pos >= len(op.p.Steps) && op.p.Policy != "strict"
+}
+
+// pruneWaiting drops the waiting absences that completed or were killed.
+func pruneWaiting(part *partition) {
+	part.waiting = slices.DeleteFunc(part.waiting, func(x *run) bool { return x.dead })
 }
 
 // reuseRemoved makes the removed runs free for new ones, now that the
@@ -442,21 +492,13 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 	// complete in a watermark phase.
 	op.prune(part, w, true)
 	// (1) negations
-	for ni, nt := range op.p.Nots {
+	for ni := range op.p.Nots {
 		if !op.notOk[ni][r] {
 			continue
 		}
-		for _, x := range part.runs {
-			if b := x.bound(); x.dead || b < nt.After || b >= nt.Before {
-				continue
-			}
-			if op.deadline(x) < ts && op.p.Within > 0 {
-				continue // only events up to the deadline count
-			}
-			if op.holds(op.notCorr[ni], c, r, x) {
-				x.dead = true
-			}
-		}
+		op.negate(ni, c, r, ts, part.runs)
+		pruneWaiting(part)
+		op.negate(ni, c, r, ts, part.waiting)
 	}
 	// (2) offer the event to every active run, in run-start order
 	n := len(op.p.Steps)
@@ -494,7 +536,7 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 	}
 	// (4) a new run
 	if op.ok[0][r] && op.holdsStep(0, c, r, nil) {
-		if lim := op.rt.opts.Limits.MaxRuns; op.live(part) >= lim {
+		if lim := op.rt.opts.Limits.MaxRuns; len(part.runs)+len(part.waiting) >= lim && op.live(part) >= lim {
 			op.rt.limitHit(op.stream, "max_runs", lim)
 		} else {
 			x := op.newRun(ts, w)
@@ -520,6 +562,22 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 		}
 	}
 	op.prune(part, 0, false)
+}
+
+// negate applies negation ni, for row r at ts, to runs.
+func (op *patternOp) negate(ni int, c *chunk, r int32, ts int64, runs []*run) {
+	nt := op.p.Nots[ni]
+	for _, x := range runs {
+		if b := x.bound(); x.dead || b < nt.After || b >= nt.Before {
+			continue
+		}
+		if op.deadline(x) < ts && op.p.Within > 0 {
+			continue // only events up to the deadline count
+		}
+		if op.holds(op.notCorr[ni], c, r, x) {
+			x.dead = true
+		}
+	}
 }
 
 // newRun makes a run starting at ts, carved from the slabs. Ordinary
@@ -566,6 +624,11 @@ func (op *patternOp) gone(x *run, w int64) bool {
 func (op *patternOp) live(part *partition) int {
 	n := 0
 	for _, x := range part.runs {
+		if !x.dead {
+			n++
+		}
+	}
+	for _, x := range part.waiting {
 		if !x.dead {
 			n++
 		}
@@ -849,14 +912,14 @@ func (op *patternOp) matchChunks(evs []event.Event, binds [][][]event.Event, p *
 // wait makes x a waiting absence.
 func (op *patternOp) wait(k int32, x *run) {
 	x.waiting = true
-	heap.Push(&op.waits, waitingRun{deadline: op.deadline(x), key: k, r: x})
+	op.waits.push(waitingRun{deadline: op.deadline(x), key: k, r: x})
 }
 
 // due implements timedOp: absences complete when the watermark passes
 // their deadline; other expiries need no phase of their own.
 func (op *patternOp) due() int64 {
 	for len(op.waits) > 0 && op.waits[0].r.dead {
-		heap.Pop(&op.waits)
+		op.waits.pop()
 	}
 	if len(op.waits) == 0 {
 		return math.MaxInt64
@@ -872,12 +935,12 @@ func (op *patternOp) bound(ts int64) int64 {
 	for len(op.liveRuns) > 0 {
 		top := op.liveRuns[0]
 		if top.r.dead || top.r.waiting {
-			heap.Pop(&op.liveRuns)
+			op.liveRuns.pop()
 			continue
 		}
 		if d := op.deadline(top.r); d != top.deadline {
-			heap.Pop(&op.liveRuns) // its deadline moved: file it again
-			heap.Push(&op.liveRuns, waitingRun{deadline: d, key: top.key, r: top.r})
+			op.liveRuns.pop() // its deadline moved: file it again
+			op.liveRuns.push(waitingRun{deadline: d, key: top.key, r: top.r})
 			continue
 		}
 		return min(b, addSat(top.deadline, 1))
@@ -888,7 +951,7 @@ func (op *patternOp) bound(ts int64) int64 {
 // track files a run of an absence pattern under its deadline.
 func (op *patternOp) track(k int32, x *run) {
 	if op.absence {
-		heap.Push(&op.liveRuns, waitingRun{deadline: op.deadline(x), key: k, r: x})
+		op.liveRuns.push(waitingRun{deadline: op.deadline(x), key: k, r: x})
 	}
 }
 
@@ -898,7 +961,7 @@ func (op *patternOp) track(k int32, x *run) {
 func (op *patternOp) fire(w int64, root *prov) []*chunk {
 	var ms []match
 	for len(op.waits) > 0 && op.waits[0].deadline < w {
-		wr := heap.Pop(&op.waits).(waitingRun)
+		wr := op.waits.pop()
 		if wr.r.dead {
 			continue
 		}
@@ -941,6 +1004,7 @@ func (op *patternOp) fire(w int64, root *prov) []*chunk {
 func (op *patternOp) sweep(w int64) {
 	for _, part := range op.parts {
 		op.prune(part, w, true)
+		pruneWaiting(part)
 	}
 	op.swept = 0
 }

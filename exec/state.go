@@ -1,8 +1,8 @@
 package exec
 
 import (
-	"container/heap"
 	"encoding/binary"
+	"slices"
 
 	"github.com/cockroachdb/errors"
 	"github.com/varpulis/varpulis-go/event"
@@ -518,14 +518,8 @@ func (op *patternOp) snapshot(w *stateWriter) {
 	w.int(op.nextID)
 	w.uint(uint64(len(op.parts)))
 	for _, part := range op.parts {
-		live := 0
-		for _, x := range part.runs {
-			if !x.dead {
-				live++
-			}
-		}
-		w.uint(uint64(live))
-		for _, x := range part.runs {
+		w.uint(uint64(op.live(part)))
+		for _, x := range slices.Concat(part.runs, part.waiting) {
 			if x.dead {
 				continue
 			}
@@ -568,9 +562,13 @@ func (op *patternOp) restore(r *stateReader) error {
 					x.at[k] = append(x.at[k], r.int())
 				}
 			}
-			part.runs = append(part.runs, x)
+			if op.apart(x) {
+				part.waiting = append(part.waiting, x)
+			} else {
+				part.runs = append(part.runs, x)
+			}
 			if x.waiting {
-				heap.Push(&op.waits, waitingRun{deadline: op.deadline(x), key: int32(i), r: x})
+				op.waits.push(waitingRun{deadline: op.deadline(x), key: int32(i), r: x})
 			} else {
 				op.track(int32(i), x)
 			}
