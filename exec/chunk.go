@@ -338,8 +338,19 @@ func chunkFromBatch(b event.Batch, sel []int32) *chunk {
 	c := &chunk{typ: b.Type, n: n, types: b.Types}
 	if b.Types != nil {
 		c.tcode = make([]uint16, n)
+		// A small cache by string address: rows of one type share it.
+		var seen [16]struct {
+			p    *byte
+			n    int
+			code uint16
+		}
 		for i, t := range b.Types {
-			c.tcode[i] = c.code(t)
+			p := unsafe.StringData(t)
+			e := &seen[(uintptr(unsafe.Pointer(p))>>3)&15]
+			if e.p != p || e.n != len(t) || p == nil {
+				e.p, e.n, e.code = p, len(t), c.code(t)
+			}
+			c.tcode[i] = e.code
 		}
 	}
 	c.ts = timestampsAsInt64(rec.Column(0).(*array.Timestamp))
