@@ -65,12 +65,16 @@ type patternOp struct {
 	// Slabs that runs and bound events are carved from, so that starting
 	// a run or binding an event allocates nothing most of the time. Blocks
 	// are small: a long-lived run keeps its whole block alive.
-	runSlab   []run
-	bindSlab  [][]event.Event
-	atSlab    [][]int64
-	evSlab    []event.Event
-	posSlab   []int64
-	fieldSlab []event.Field
+	runSlab            []run
+	bindSlab           [][]event.Event
+	atSlab             [][]int64
+	evSlab             []event.Event
+	posSlab            []int64
+	fieldSlab          []event.Field
+	branches, mergeBuf []*run // per event scratch (policy any)
+	// binding lists of matches of runs that go on (prefix emission, any)
+	matchBinds [][]event.Event
+	matchAt    [][]int64
 	// Removed runs are reused when nothing can still refer to them: not
 	// under policy any (copies share bindings) nor for absences (heaps
 	// hold runs). A run removed while matches are being built is reused
@@ -503,7 +507,7 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 	// (2) offer the event to every active run, in run-start order
 	n := len(op.p.Steps)
 	strict := op.p.Policy == "strict"
-	var branches []*run
+	branches := op.branches[:0]
 	for _, x := range part.runs {
 		if x.dead {
 			continue
@@ -517,9 +521,23 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 		for _, b := range branches {
 			op.track(k, b)
 		}
-		part.runs = append(part.runs, branches...)
-		slices.SortStableFunc(part.runs, func(a, b *run) int { return cmp.Compare(a.id, b.id) })
+		// Both lists are in run-start order (a copy has its original's
+		// id): merge them, copies after the runs of the same start.
+		merged := op.mergeBuf[:0]
+		i := 0
+		for _, b := range branches {
+			for i < len(part.runs) && part.runs[i].id <= b.id {
+				merged = append(merged, part.runs[i])
+				i++
+			}
+			merged = append(merged, b)
+		}
+		merged = append(merged, part.runs[i:]...)
+		part.runs, op.mergeBuf = append(part.runs[:0], merged...), merged
+		clear(op.mergeBuf)
 	}
+	clear(branches)
+	op.branches = branches[:0]
 	// (3) completions
 	for _, x := range part.runs {
 		if x.dead || x.waiting || !op.allBound(x) {
@@ -658,7 +676,7 @@ func (op *patternOp) advance(c *chunk, r int32, ts, pos int64, x *run, branches 
 	anyPolicy := op.p.Policy == "any"
 	take := func() *run {
 		if anyPolicy {
-			cp := x.clone()
+			cp := op.clone(x)
 			*branches = append(*branches, cp)
 			return cp
 		}
@@ -806,13 +824,17 @@ func (op *patternOp) eventAt(c *chunk, r int32) event.Event {
 	return e
 }
 
-func (x *run) clone() *run {
-	y := &run{id: x.id, start: x.start, pos: x.pos, last: x.last, bornW: x.bornW}
-	y.binds = make([][]event.Event, len(x.binds))
-	y.at = make([][]int64, len(x.at))
+// clone copies run x (policy any). The copy shares the events bound so
+// far, which nobody changes; its unbound ordinary steps get slots of their
+// own.
+func (op *patternOp) clone(x *run) *run {
+	y := op.newRun(x.start, x.bornW)
+	y.id, y.pos, y.last = x.id, x.pos, x.last
 	for i := range x.binds {
-		y.binds[i] = slices.Clip(x.binds[i])
-		y.at[i] = slices.Clip(x.at[i])
+		if len(x.binds[i]) > 0 || op.p.Steps[i].Kleene {
+			y.binds[i] = slices.Clip(x.binds[i])
+			y.at[i] = slices.Clip(x.at[i])
+		}
 	}
 	return y
 }
@@ -858,8 +880,12 @@ func (op *patternOp) matchOf(k int32, x *run, r int32) match {
 	m := match{key: k, r: x, ts: x.last, row: r, binds: x.binds, at: x.at}
 	if !x.dead {
 		n := len(x.binds)
-		m.binds = make([][]event.Event, n)
-		m.at = make([][]int64, n)
+		if len(op.matchBinds) < n {
+			op.matchBinds = make([][]event.Event, slabBlock*n)
+			op.matchAt = make([][]int64, slabBlock*n)
+		}
+		m.binds, m.at = op.matchBinds[:n:n], op.matchAt[:n:n]
+		op.matchBinds, op.matchAt = op.matchBinds[n:], op.matchAt[n:]
 		for i := range n {
 			m.binds[i] = slices.Clip(x.binds[i])
 			m.at[i] = slices.Clip(x.at[i])
