@@ -79,6 +79,7 @@ type Runtime struct {
 	keyB    []byte
 	outBuf  Output
 	runs    []*chunk
+	stats   stats
 }
 
 // streamExec is a compiled stream.
@@ -136,6 +137,7 @@ func New(plan *planner.Plan, opts Options) (*Runtime, error) {
 		return nil, err
 	}
 	rt.order = order
+	rt.initStats()
 	rt.maxTs = math.MinInt64
 	rt.dacc = make([]int64, len(plan.Streams))
 	rt.lateBy = make([]int64, len(plan.Streams))
@@ -358,6 +360,7 @@ func (rt *Runtime) Process(b event.Batch, base int64) error {
 	}
 	c := chunkFromBatch(b, nil)
 	c.prov = &prov{base: base, phase: 1}
+	rt.countIn(c)
 	// maxTs after each row: the watermarks a row is judged against.
 	c.prefix = grow(rt.prefixBuf, c.n)
 	m := rt.maxTs
@@ -530,6 +533,7 @@ func (rt *Runtime) emit(si int, se *streamExec, o *chunk, mustCopy bool) {
 	}
 	if se.plan.Visible {
 		rt.outputs = append(rt.outputs, o)
+		rt.countOut(si, o)
 	}
 	rt.route(si, o)
 }
@@ -947,5 +951,7 @@ func (rt *Runtime) limitHit(stream, limit string, n int) {
 	if rt.opts.OnLimit != nil {
 		rt.opts.OnLimit(stream, limit)
 	}
-	rt.warnOnce("limit:"+stream+":"+limit, fmt.Sprintf("warning: stream %s: limit %s=%d reached", stream, limit, n))
+	if rt.countLimit(stream, limit) == 1 {
+		rt.diag(fmt.Appendf(nil, "warning: stream %s: limit %s=%d reached\n", stream, limit, n))
+	}
 }
