@@ -4,12 +4,15 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"net"
+	"strconv"
 	"time"
 
 	"github.com/cockroachdb/errors"
 	"github.com/spf13/cobra"
 	"github.com/varpulis/varpulis-go/event"
 	"github.com/varpulis/varpulis-go/exec"
+	"github.com/varpulis/varpulis-go/metrics"
 )
 
 // wallClock is the clock of live runs; tests replace it.
@@ -24,6 +27,9 @@ func newRunCmd() *cobra.Command {
 		file, code, output string
 		limits             []string
 		processingTime     bool
+		serveMetrics       bool
+		metricsPort        int
+		metricsBind        string
 	)
 	c := &cobra.Command{
 		Use:   "run (--file F | --code SRC)",
@@ -33,7 +39,8 @@ func newRunCmd() *cobra.Command {
 			"stdout as they are produced. Events without a time of their own get the ingest time.\n" +
 			"With --processing-time every event gets the ingest time and the watermark follows the wall\n" +
 			"clock, so windows close on time without more input. A stream's .watermark(idle: i) lets\n" +
-			"event time advance with the wall clock while the input is silent for i.",
+			"event time advance with the wall clock while the input is silent for i.\n" +
+			"With --metrics it serves Prometheus metrics at http://BIND:PORT/metrics while it runs.",
 		Example: "  echo '{\"event_type\":\"Reading\",\"data\":{\"temp\":31}}' | varpulis run --code 'stream Hot = Reading.where(temp > 30).emit()'",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -47,6 +54,13 @@ func newRunCmd() *cobra.Command {
 			if err != nil {
 				return &exitError{code: 2, msg: "error: " + err.Error()}
 			}
+			fl := cmd.Flags()
+			if !serveMetrics && (fl.Changed("metrics-port") || fl.Changed("metrics-bind")) {
+				return &exitError{code: 2, msg: "error: --metrics-port and --metrics-bind need --metrics"}
+			}
+			if metricsPort < 0 || metricsPort > 65535 {
+				return &exitError{code: 2, msg: fmt.Sprintf("error: --metrics-port %d is not a port (0 to 65535)", metricsPort)}
+			}
 			name, src, err := readSource(file, code)
 			if err != nil {
 				return &exitError{code: 2, msg: fmt.Sprintf("%s: error: %v", name, err)}
@@ -55,6 +69,16 @@ func newRunCmd() *cobra.Command {
 			l, ok := loadProgram(name, src, stderr)
 			if !ok {
 				return &exitError{code: 1}
+			}
+			var m *metrics.Runtime
+			if serveMetrics {
+				m = metrics.NewRuntime(len(l.plan.Streams))
+				srv, err := metrics.Listen(net.JoinHostPort(metricsBind, strconv.Itoa(metricsPort)), metrics.NewRegistry(m))
+				if err != nil {
+					return &exitError{code: 2, msg: "error: --metrics: " + err.Error()}
+				}
+				defer srv.Close()
+				fmt.Fprintf(stderr, "metrics: listening on %s\n", srv.URL())
 			}
 			stdout := bufio.NewWriter(cmd.OutOrStdout())
 			defer stdout.Flush()
@@ -71,7 +95,7 @@ func newRunCmd() *cobra.Command {
 				Reject:         func(r event.Rejection) { fmt.Fprintln(stderr, r.String()) },
 			})
 			defer rd.Close()
-			return runLive(rt, rd, processingTime)
+			return runLive(rt, rd, processingTime, m)
 		},
 	}
 	fl := c.Flags()
@@ -80,25 +104,46 @@ func newRunCmd() *cobra.Command {
 	fl.StringVar(&output, "output", "text", "output form: text or json")
 	fl.StringArrayVar(&limits, "limit", nil, "resource limit name=n (repeatable)")
 	fl.BoolVar(&processingTime, "processing-time", false, "use the ingest time as event time and let watermarks follow the wall clock")
+	fl.BoolVar(&serveMetrics, "metrics", false, "serve Prometheus metrics at /metrics while the program runs")
+	fl.IntVar(&metricsPort, "metrics-port", 9090, "port of the metrics endpoint; 0 picks a free port")
+	fl.StringVar(&metricsBind, "metrics-bind", "127.0.0.1", "address the metrics endpoint listens on")
 	return c
 }
 
 // batchOrErr is what the reading goroutine hands to the run loop.
 type batchOrErr struct {
-	b   event.Batch
-	err error
+	b    event.Batch
+	err  error
+	read time.Time // when the batch was read, with metrics on
 }
 
 // runLive feeds the reader's batches to the runtime. All engine work stays
 // on this goroutine; a second one only reads. When the program has idle
 // sources or runs on processing time, the loop also wakes on a ticker to
-// let event time follow the wall clock (VPL.md §4.1).
-func runLive(rt *exec.Runtime, rd event.BatchReader, processingTime bool) error {
+// let event time follow the wall clock (VPL.md §4.1). With m set, the
+// counters are published after every batch and tick, and each batch's
+// latency observed: the clock is read per batch, never per event.
+func runLive(rt *exec.Runtime, rd event.BatchReader, processingTime bool, m *metrics.Runtime) error {
+	publish := func() {
+		if m != nil {
+			m.Publish(rt.Stats())
+		}
+	}
+	publish()
+	finish := func() error {
+		err := rt.Finish()
+		publish()
+		return err
+	}
 	in := make(chan batchOrErr, 4)
 	go func() {
 		for {
 			b, err := rd.Next()
-			in <- batchOrErr{b, err}
+			var read time.Time
+			if m != nil {
+				read = time.Now()
+			}
+			in <- batchOrErr{b, err, read}
 			if err != nil {
 				close(in)
 				return
@@ -119,15 +164,19 @@ func runLive(rt *exec.Runtime, rd event.BatchReader, processingTime bool) error 
 		select {
 		case item, ok := <-in:
 			if !ok {
-				return rt.Finish()
+				return finish()
 			}
 			if item.err != nil {
 				if errors.Is(item.err, io.EOF) {
-					return rt.Finish()
+					return finish()
 				}
 				return &exitError{code: 2, msg: item.err.Error()}
 			}
 			err := rt.Process(item.b, n)
+			if m != nil {
+				m.ObserveBatch(time.Since(item.read))
+				publish()
+			}
 			n += int64(item.b.Len())
 			item.b.Rec.Release()
 			if err != nil {
@@ -150,6 +199,7 @@ func runLive(rt *exec.Runtime, rd event.BatchReader, processingTime bool) error 
 				}
 				lastAdvance = now
 			}
+			publish()
 		}
 	}
 }
