@@ -49,6 +49,7 @@ type patternOp struct {
 	// partitions.
 	keyField [1]string
 	aliases  []string // per step
+	slots    []aliasSlot
 	// waits holds the waiting absences by deadline (dead ones are skipped
 	// lazily), so the next due time costs no scan.
 	waits runHeap
@@ -188,6 +189,7 @@ func newPatternOp(rt *Runtime, si int, s *planner.Stream, p *planner.Pattern) *p
 	op := &patternOp{rt: rt, si: si, stream: s.Name, p: p, keys: newKeyIndex(s.PartitionBy), recycle: p.Policy != "any"}
 	for _, st := range p.Steps {
 		op.aliases = append(op.aliases, st.Alias)
+		op.slots = append(op.slots, aliasSlot{name: st.Alias, many: st.Kleene})
 		free, corr := splitFree(st.Pred)
 		op.free = append(op.free, compileOrNil(rt, free))
 		op.corr = append(op.corr, corr)
@@ -280,6 +282,52 @@ func (r *run) bound() int {
 }
 
 func (op *patternOp) runMany(c *chunk) []*chunk {
+	op.prepare(c)
+	evs, binds := op.evScratch[:0], op.bindsBuf[:0]
+	var prow, seq []int32
+	for i, r := range op.rel {
+		ms := op.rt.limitMatches(op.stream, op.matchesOf(c, i))
+		for j, m := range ms {
+			evs = append(evs, op.record(m))
+			binds = append(binds, m.binds)
+			prow = append(prow, c.upRow(r))
+			seq = append(seq, c.upSeq(r)+int32(j))
+		}
+	}
+	out := matchChunks(op.slots, evs, binds, c.prov, prow, seq)
+	clear(binds)
+	op.evScratch, op.bindsBuf = evs[:0], binds[:0]
+	op.reuseRemoved()
+	return out
+}
+
+// limitMatches keeps the first max_matches matches of one input event
+// (VPL.md §4.7).
+func (rt *Runtime) limitMatches(stream string, ms []match) []match {
+	if lim := rt.opts.Limits.MaxMatches; len(ms) > lim {
+		rt.limitHit(stream, "max_matches", lim)
+		return ms[:lim]
+	}
+	return ms
+}
+
+// matchesOf offers the i-th relevant row of the prepared chunk c to the
+// runs of its partition and returns the matches it completes, in
+// lexicographic order of the input positions of their bound events
+// (VPL.md §7.3). The slice is reused by the next call.
+func (op *patternOp) matchesOf(c *chunk, i int) []match {
+	op.pending = op.pending[:0]
+	op.offer(c, op.rel[i], op.kbuf[i])
+	if len(op.pending) > 1 {
+		slices.SortStableFunc(op.pending, func(a, b match) int { return comparePositions(a.at, b.at) })
+	}
+	return op.pending
+}
+
+// prepare evaluates what does not depend on runs over the whole chunk:
+// the candidate-only predicates, the rows that may change a run (rel) and
+// their partition keys (kbuf).
+func (op *patternOp) prepare(c *chunk) {
 	n := len(op.p.Steps)
 	// Candidate-only predicates over the whole chunk.
 	op.ok = growRows(op.ok, n, c.n)
@@ -307,36 +355,6 @@ func (op *patternOp) runMany(c *chunk) []*chunk {
 	if op.swept += len(c.sel); op.swept > 1<<16 && len(c.sel) > 0 {
 		op.sweep(subSat(c.maxTsAt(c.sel[len(c.sel)-1]), op.rt.dacc[op.si]))
 	}
-	evs, binds := op.evScratch[:0], op.bindsBuf[:0]
-	var prow, seq []int32
-	for i, r := range op.rel {
-		k := op.kbuf[i]
-		op.pending = op.pending[:0]
-		op.offer(c, r, k)
-		if len(op.pending) == 0 {
-			continue
-		}
-		// Matches completed by one event: in lexicographic order of the
-		// input positions of their bound events (VPL.md §7.3).
-		if len(op.pending) > 1 {
-			slices.SortStableFunc(op.pending, func(a, b match) int { return comparePositions(a.at, b.at) })
-		}
-		if lim := op.rt.opts.Limits.MaxMatches; len(op.pending) > lim {
-			op.pending = op.pending[:lim]
-			op.rt.limitHit(op.stream, "max_matches", lim)
-		}
-		for j, m := range op.pending {
-			evs = append(evs, op.record(m))
-			binds = append(binds, m.binds)
-			prow = append(prow, c.upRow(r))
-			seq = append(seq, c.upSeq(r)+int32(j))
-		}
-	}
-	out := op.matchChunks(evs, binds, c.prov, prow, seq)
-	clear(binds)
-	op.evScratch, op.bindsBuf = evs[:0], binds[:0]
-	op.reuseRemoved()
-	return out
 }
 
 // prune removes dead runs from a partition, and those the watermark w
@@ -907,15 +925,22 @@ func (op *patternOp) record(m match) event.Event {
 	return event.Event{Type: op.stream, TS: m.ts}
 }
 
+// aliasSlot is one alias of a pattern's match records, in the order of
+// the records' binding lists.
+type aliasSlot struct {
+	name string
+	many bool // may bind several events (a Kleene step)
+}
+
 // matchChunks turns match records into chunks with their aliases bound.
-func (op *patternOp) matchChunks(evs []event.Event, binds [][][]event.Event, p *prov, prow, seq []int32) []*chunk {
+func matchChunks(slots []aliasSlot, evs []event.Event, binds [][][]event.Event, p *prov, prow, seq []int32) []*chunk {
 	chunks := rowsChunks(evs, p, prow, seq)
 	start := 0
 	for _, c := range chunks {
 		rows := binds[start : start+c.n]
-		for k, st := range op.p.Steps {
-			av := &aliasVec{name: st.Alias}
-			if st.Kleene {
+		for k, st := range slots {
+			av := &aliasVec{name: st.name}
+			if st.many {
 				av.many = make([][]event.Event, c.n)
 				for i := range rows {
 					av.many[i] = rows[i][k]
@@ -985,6 +1010,32 @@ func (op *patternOp) track(k int32, x *run) {
 // passed complete with ts = deadline, by deadline, then key, then run
 // start; other runs past their deadline are removed.
 func (op *patternOp) fire(w int64, root *prov) []*chunk {
+	ms := op.fireMatches(w)
+	var evs []event.Event
+	var binds [][][]event.Event
+	for _, m := range ms {
+		evs = append(evs, op.record(m))
+		binds = append(binds, m.binds)
+	}
+	return firedChunks(matchChunks(op.slots, evs, binds, nil, nil, nil), root)
+}
+
+// firedChunks gives chunks released in a watermark phase their
+// provenance.
+func firedChunks(chunks []*chunk, root *prov) []*chunk {
+	rank := int32(0)
+	for _, c := range chunks {
+		p := *root
+		p.rank0 = rank
+		c.prov, c.up = &p, nil
+		rank += int32(c.n)
+	}
+	return chunks
+}
+
+// fireMatches completes the waiting absences whose deadline the watermark
+// w passed, in release order.
+func (op *patternOp) fireMatches(w int64) []match {
 	var ms []match
 	for len(op.waits) > 0 && op.waits[0].deadline < w {
 		wr := op.waits.pop()
@@ -1008,21 +1059,7 @@ func (op *patternOp) fire(w int64, root *prov) []*chunk {
 			return comparePositions(a.at, b.at)
 		})
 	}
-	var evs []event.Event
-	var binds [][][]event.Event
-	for _, m := range ms {
-		evs = append(evs, op.record(m))
-		binds = append(binds, m.binds)
-	}
-	chunks := op.matchChunks(evs, binds, nil, nil, nil)
-	rank := int32(0)
-	for _, c := range chunks {
-		p := *root
-		p.rank0 = rank
-		c.prov, c.up = &p, nil
-		rank += int32(c.n)
-	}
-	return chunks
+	return ms
 }
 
 // sweep drops dead and expired runs from every partition, so partitions
