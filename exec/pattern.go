@@ -60,9 +60,12 @@ type patternOp struct {
 	liveRuns runHeap
 	// swept counts events since the last sweep of idle partitions.
 	swept int
-	// evChunk's rows in row form, built once when some run binds them.
-	evChunk *chunk
-	evs     []event.Event
+	// The rows of the domain whose timestamps start at evDomain in row
+	// form, built once when some run binds them (views of one domain, as
+	// the segments of a split batch, share them); evSet lists those built.
+	evDomain *int64
+	evs      []event.Event
+	evSet    []int32
 	// Slabs that runs and bound events are carved from, so that starting
 	// a run or binding an event allocates nothing most of the time. Blocks
 	// are small: a long-lived run keeps its whole block alive.
@@ -187,16 +190,20 @@ type match struct {
 
 func newPatternOp(rt *Runtime, si int, s *planner.Stream, p *planner.Pattern) *patternOp {
 	op := &patternOp{rt: rt, si: si, stream: s.Name, p: p, keys: newKeyIndex(s.PartitionBy), recycle: p.Policy != "any"}
-	for _, st := range p.Steps {
+	for k, st := range p.Steps {
 		op.aliases = append(op.aliases, st.Alias)
 		op.slots = append(op.slots, aliasSlot{name: st.Alias, many: st.Kleene})
 		free, corr := splitFree(st.Pred)
+		if k > 0 {
+			free, corr = partitionImplied(p, st.Type, free, corr)
+		}
 		op.free = append(op.free, compileOrNil(rt, free))
 		op.corr = append(op.corr, corr)
 		op.self = append(op.self, st.SelfPred)
 	}
 	for _, n := range p.Nots {
 		free, corr := splitFree(n.Pred)
+		free, corr = partitionImplied(p, n.Type, free, corr)
 		op.notFree = append(op.notFree, compileOrNil(rt, free))
 		op.notCorr = append(op.notCorr, corr)
 		if n.Trailing && p.Within > 0 {
@@ -214,24 +221,66 @@ func compileOrNil(rt *Runtime, e planner.Expr) predicate {
 	return rt.compilePred(e)
 }
 
+// partitionImplied drops from corr the equality `f == a.f0` that
+// inferred partitions rest on for an event of type typ (a the first
+// step's alias): the runs an event meets share its key, and keys compare
+// as == does, so it holds unless the candidate's f is null or NaN, which
+// the candidate-only test f == f rules out over the whole chunk.
+func partitionImplied(p *planner.Pattern, typ string, free, corr planner.Expr) (planner.Expr, planner.Expr) {
+	if p.KeyFields == nil || len(p.Steps) == 0 {
+		return free, corr
+	}
+	f, f0, a := p.KeyFields[typ], p.KeyFields[p.Steps[0].Type], p.Steps[0].Alias
+	if f == "" || f0 == "" {
+		return free, corr
+	}
+	implied := func(x planner.Expr) bool {
+		b, ok := x.(*planner.Binary)
+		if !ok || b.Op != scalar.OpEq {
+			return false
+		}
+		field, alias := b.X, b.Y
+		if _, ok := field.(*planner.FieldRef); !ok {
+			field, alias = alias, field
+		}
+		fr, ok1 := field.(*planner.FieldRef)
+		af, ok2 := alias.(*planner.AliasField)
+		return ok1 && ok2 && fr.Name == f && af.Alias == a && af.Field == f0
+	}
+	var rest planner.Expr
+	dropped := false
+	for _, c := range conjuncts(corr) {
+		if !dropped && implied(c) {
+			dropped = true
+			continue
+		}
+		rest = andExpr(rest, c)
+	}
+	if !dropped {
+		return free, corr
+	}
+	self := &planner.FieldRef{Name: f, K: planner.KindAny}
+	return andExpr(free, &planner.Binary{Op: scalar.OpEq, X: self, Y: self, K: event.KindBool}), rest
+}
+
+// conjuncts lists the top-level and-ed terms of e.
+func conjuncts(e planner.Expr) []planner.Expr {
+	if e == nil {
+		return nil
+	}
+	if b, ok := e.(*planner.Binary); ok && b.Op == scalar.OpAnd {
+		return append(conjuncts(b.X), conjuncts(b.Y)...)
+	}
+	return []planner.Expr{e}
+}
+
 // splitFree splits a predicate into the conjuncts that read only the
 // candidate and those that read an alias.
 func splitFree(e planner.Expr) (free, corr planner.Expr) {
 	if e == nil {
 		return nil, nil
 	}
-	var conj []planner.Expr
-	var walk func(planner.Expr)
-	walk = func(x planner.Expr) {
-		if b, ok := x.(*planner.Binary); ok && b.Op == scalar.OpAnd {
-			walk(b.X)
-			walk(b.Y)
-			return
-		}
-		conj = append(conj, x)
-	}
-	walk(e)
-	for _, c := range conj {
+	for _, c := range conjuncts(e) {
 		aliased := false
 		planner.Walk(c, func(x planner.Expr) bool {
 			switch x.(type) {
@@ -821,10 +870,13 @@ func (op *patternOp) bind(x *run, k int, c *chunk, r int32, pos int64) {
 // eventAt returns row r of c in row form, built once per row however many
 // runs bind it (a run only reads its events).
 func (op *patternOp) eventAt(c *chunk, r int32) event.Event {
-	if op.evChunk != c {
-		op.evChunk = c
+	if d := &c.ts[0]; op.evDomain != d {
+		op.evDomain = d
+		for _, r := range op.evSet {
+			op.evs[r] = event.Event{}
+		}
+		op.evSet = op.evSet[:0]
 		op.evs = grow(op.evs, c.n)
-		clear(op.evs)
 	}
 	if e := op.evs[r]; e.Type != "" {
 		return e
@@ -839,6 +891,7 @@ func (op *patternOp) eventAt(c *chunk, r int32) event.Event {
 		e.Fields[i] = event.Field{Name: name, Value: cloneValue(c.cols[i].value(int(r)))}
 	}
 	op.evs[r] = e
+	op.evSet = append(op.evSet, r)
 	return e
 }
 
