@@ -25,8 +25,8 @@ type patternOp struct {
 	stream string
 	p      *planner.Pattern
 	keys   *keyIndex
-	parts  []*partition
-	nextID int64 // run-start counter
+	parts  []partition // by key id, by value: an event reaches its runs in one step
+	nextID int64       // run-start counter
 	// per step: candidate-only predicate, correlated rest
 	free []predicate
 	corr []planner.Expr
@@ -399,7 +399,7 @@ func (op *patternOp) prepare(c *chunk) {
 	}
 	op.kbuf = op.keyIDs(c, op.rel)
 	for len(op.parts) < op.keys.Len() {
-		op.parts = append(op.parts, &partition{})
+		op.parts = append(op.parts, partition{})
 	}
 	if op.swept += len(c.sel); op.swept > 1<<16 && len(c.sel) > 0 {
 		op.sweep(subSat(c.maxTsAt(c.sel[len(c.sel)-1]), op.rt.dacc[op.si]))
@@ -554,7 +554,7 @@ func growRows(rows [][]bool, n, size int) [][]bool {
 
 // offer processes one event of partition k (VPL.md §4.5.2).
 func (op *patternOp) offer(c *chunk, r int32, k int32) {
-	part := op.parts[k]
+	part := &op.parts[k]
 	ts := c.ts[r]
 	w := subSat(c.maxTsAt(r), op.rt.dacc[op.si])
 	pos := c.position(r)
@@ -1118,9 +1118,9 @@ func (op *patternOp) fireMatches(w int64) []match {
 // sweep drops dead and expired runs from every partition, so partitions
 // that see no more events do not keep their runs forever.
 func (op *patternOp) sweep(w int64) {
-	for _, part := range op.parts {
-		op.prune(part, w, true)
-		pruneWaiting(part)
+	for i := range op.parts {
+		op.prune(&op.parts[i], w, true)
+		pruneWaiting(&op.parts[i])
 	}
 	op.swept = 0
 }

@@ -517,7 +517,8 @@ func (op *patternOp) snapshot(w *stateWriter) {
 	op.keys.snapshot(w)
 	w.int(op.nextID)
 	w.uint(uint64(len(op.parts)))
-	for _, part := range op.parts {
+	for i := range op.parts {
+		part := &op.parts[i]
 		w.uint(uint64(op.live(part)))
 		for _, x := range slices.Concat(part.runs, part.waiting) {
 			if x.dead {
@@ -546,7 +547,7 @@ func (op *patternOp) restore(r *stateReader) error {
 	np := r.count()
 	n := len(op.p.Steps)
 	for i := 0; i < np && r.err == nil; i++ {
-		part := &partition{}
+		var part partition
 		nr := r.count()
 		for j := 0; j < nr && r.err == nil; j++ {
 			x := &run{id: r.int(), start: r.int(), pos: int(r.int()), last: r.int(), bornW: r.int(), waiting: r.bool(),
