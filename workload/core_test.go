@@ -116,7 +116,7 @@ func BenchmarkW4Core(b *testing.B) {
 }
 
 func BenchmarkW5Core(b *testing.B) {
-	benchCore(b, W5Program, func() []event.Batch { return W5Batches(1<<17, 0.01, 1) })
+	benchCore(b, W5Program, func() []event.Batch { return W5Batches(1<<19, 0.01, 1) })
 }
 
 // BenchmarkPatternNoMatch runs a pattern whose first step no event
