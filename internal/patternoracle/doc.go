@@ -8,7 +8,11 @@
 // watermark, .not negations (kill-only, or trailing with .within: absence),
 // .partition_by on one field, the policies next, any and strict, an
 // out_of_order watermark allowance, the §4.7 limits, and the match record
-// with alias fields, alias aggregates, event_time and .emit().
+// with alias fields, alias aggregates, event_time and .emit(). Named
+// patterns (VPL.md §2, Pattern.Named) add optional items `T?` and `T*`,
+// NOT items inside SEQ, `I1 AND I2` (Pattern.And) and `P1 OR P2 …`
+// (Pattern.Or), following the readings N1–N11 of docs/patterns.md
+// ("Named patterns"); RandomNamed generates such cases.
 //
 // Policy next and strict are a literal per-event simulation of the words
 // of §4.5.2–§4.5.6 (simulate.go): runs, offered each dispatched event in
@@ -20,6 +24,15 @@
 // simulation, check strict against its definition on top of next, and
 // check next against the MATCH_RECOGNIZE lowering of SQL.md §4.5. Nothing
 // is optimised.
+//
+// The named forms follow the same scheme: next and strict runs apply
+// N2–N6 and N9 literally (a run's progress, its reach, the furthest step,
+// prefix emission, bars); any enumerates their definition by combinations
+// (an optional step holds zero or one event, a `*` step zero or more, a
+// NOT item guards the interval between the nearest non-empty steps around
+// it, an AND takes its items in either order); the tests check one
+// against the other on generated cases. Each side of an OR is matched on
+// its own and the sides' matches are merged (N10).
 //
 // Matches computes the exact output lines (§7.2 JSON form, §7.3 order)
 // and Positions the bound input positions of each match; Pattern.VPL
@@ -96,7 +109,18 @@
 //     must consume at least one row (no empty iterations), so enumeration
 //     terminates; patterns that can match zero rows are rejected, as
 //     SQL.md §4.1 requires.
-//  16. The MATCH_RECOGNIZE lowering of SQL.md §4.5, taken literally,
+//  16. Named patterns: the readings N1–N11 of docs/patterns.md. In
+//     short: a run binds an event to the furthest step it may reach and
+//     the event matches (N2, N3); it emits each time every later step is
+//     optional (N4); an empty step's alias is null (N7); a NOT item's
+//     event with optional steps between the run and its gap bars the
+//     run instead of removing it (N6); matches of the same events in
+//     different steps come fewer events in the earlier step first (N8);
+//     AND tests the conjuncts that read the other item's alias when both
+//     are bound (N9); an OR's sides run apart, merged side by side for one
+//     event (N10). Under any, an event starts one run for each step up to
+//     the first mandatory one that it matches (N3).
+//  17. The MATCH_RECOGNIZE lowering of SQL.md §4.5, taken literally,
 //     differs from VPL next (TestSQLLoweringAsWritten): a Kleene element's
 //     DEFINE does not exclude rows that match the next step, so
 //     backtracking can keep such a row in the Kleene step where the VPL
@@ -108,8 +132,8 @@
 //
 // # Not covered
 //
-// AND/OR/SEQ named patterns, optional (?) and Kleene* items, sequence()
-// sources with per-step .within, chained streams and multi-source
+// Quantified AND items and -> steps after a named pattern (both refused,
+// N11), sequence() sources with per-step .within, chained streams and multi-source
 // watermarks, idle sources, late-event accounting, .trend_aggregate,
 // .forecast, expressions beyond field access, comparisons, + and -,
 // event_time, event_type and alias aggregates (count, sum, avg, min, max,

@@ -15,8 +15,11 @@ type Event = event.Event
 // `T as a` (or `all T as a`), each further one `-> [all] T [where p] [as a]`.
 type Step struct {
 	Type   string
-	Kleene bool   // `all`: Kleene+ (one or more events)
-	Alias  string // "" for an unaliased step
+	Kleene bool // `all` or `T+`: Kleene+ (one or more events); with Optional `T*`
+	// Optional (named patterns only): the step may hold no event: `T?`
+	// (zero or one) or, with Kleene, `T*` (zero or more); see N1–N7.
+	Optional bool
+	Alias    string // "" for an unaliased step
 	// Where is the step's predicate as a list of top-level `and`
 	// conjuncts (nil: none). An event matches the step iff its type is
 	// Type and every conjunct is exactly true; in a Kleene step, a
@@ -36,7 +39,17 @@ type Negation struct {
 	// with .within it makes an absence (§4.5.5). Otherwise it only decides
 	// where VPL renders it: a negation guards a run from its start
 	// wherever it is written (§4.5.4).
+	//
+	// In a named pattern (Pattern.Named), a negation that is not an Item
+	// is a .not written on the stream after the pattern: After must be
+	// len(Steps) (it is trailing), and under Or it is ignored (each side
+	// gets its own).
 	After int
+	// Item marks a NOT item of a named SEQ (VPL.md §2): it stands after
+	// step After (1 ≤ After ≤ len(Steps); After == len(Steps): last in
+	// SEQ) and guards only the gap between the nearest steps around it
+	// that hold an event (N6), not the whole run.
+	Item bool
 }
 
 // Out is one .emit item (§4.2, §4.5.8): `Name: Value`, or with Name ""
@@ -81,6 +94,21 @@ type Pattern struct {
 	OutOfOrder  int64  // .watermark(out_of_order: d) in ns; 0: not rendered
 	Emit        []Out  // nil or empty: .emit(), all fields of the last bound event
 	Limits      Limits
+
+	// Named, when set, renders the pattern as `pattern <Named> = …` with
+	// Within, PartitionBy and Policy as its clauses, read by the stream
+	// (VPL.md §2); it is required by optional steps, NOT items, And and
+	// Or. Steps are then the items of one SEQ, unless And or Or.
+	Named string
+	// And makes the pattern `I1 AND I2` (N9): exactly two ordinary steps
+	// (neither Kleene nor Optional), bound in either order; no Item
+	// negations.
+	And bool
+	// Or makes the pattern `Or[0] OR Or[1] OR …` (N10): each alternative
+	// sets Steps, Nots (Item negations only) and And, nothing else; the
+	// top level sets no Steps, and its Nots (not Items) are the stream's
+	// .not, given to every side.
+	Or []Pattern
 }
 
 // DefaultName is the stream name used when Pattern.Name is empty.
@@ -103,8 +131,8 @@ func (p Pattern) policy() string {
 // absence reports whether the pattern is an absence (§4.5.5): .within and
 // at least one trailing .not.
 func (p Pattern) absence() bool {
-	if p.Within <= 0 {
-		return false
+	if p.Within <= 0 || len(p.Or) > 0 {
+		return false // an OR's sides decide for themselves (N10)
 	}
 	for _, n := range p.Nots {
 		if n.After == len(p.Steps) {
@@ -128,6 +156,12 @@ func orDefault(n, d int) int {
 // validate panics on a pattern the oracle does not model or that VPL
 // would reject.
 func (p Pattern) validate() {
+	if p.Named != "" || p.And || len(p.Or) > 0 {
+		p.validateNamed()
+		if len(p.Or) > 0 {
+			return
+		}
+	}
 	if len(p.Steps) == 0 {
 		panic("patternoracle: no steps")
 	}
@@ -144,6 +178,9 @@ func (p Pattern) validate() {
 		if s.Type == "" {
 			panic("patternoracle: step without a type")
 		}
+		if s.Optional && p.Named == "" {
+			panic("patternoracle: an optional step outside a named pattern")
+		}
 		if s.Alias != "" {
 			if seen[s.Alias] {
 				panic("patternoracle: alias bound twice (E023): " + s.Alias)
@@ -152,6 +189,9 @@ func (p Pattern) validate() {
 		}
 	}
 	for _, n := range p.Nots {
+		if n.Item && p.Named == "" {
+			panic("patternoracle: a NOT item outside a named pattern")
+		}
 		if n.After < 1 || n.After > len(p.Steps) {
 			panic(fmt.Sprintf("patternoracle: negation after %d of %d steps", n.After, len(p.Steps)))
 		}
@@ -222,9 +262,11 @@ type match struct {
 	start   int     // position of the run's first event (run-start order)
 	bound   [][]int // positions bound to each step, in binding order
 	ts      int64   // the match's ts (§4.5.8)
+	side    int     // the side of an OR that made it (N10); 0 otherwise
 }
 
-// positions flattens the bound positions in step order (increasing).
+// positions flattens the bound positions in step order (increasing,
+// except for AND, whose second item may come first).
 func (m *match) positions() []int {
 	var out []int
 	for _, b := range m.bound {
@@ -233,19 +275,38 @@ func (m *match) positions() []int {
 	return out
 }
 
-// last returns the position of the last bound event.
+// last returns the position of the last bound event (in input order).
 func (m *match) last() int {
-	b := m.bound[len(m.bound)-1]
-	return b[len(b)-1]
+	return slices.Max(m.positions())
+}
+
+// cmpBound orders matches completed together (§7.3, N8): by the input
+// positions of their events in increasing order, lexicographically; the
+// same events assigned differently compare step by step, fewer events in
+// the earlier step first, then by the positions of each step.
+func cmpBound(a, b *match) int {
+	pa, pb := a.positions(), b.positions()
+	sa, sb := slices.Clone(pa), slices.Clone(pb)
+	slices.Sort(sa)
+	slices.Sort(sb)
+	if c := slices.Compare(sa, sb); c != 0 {
+		return c
+	}
+	for j := range min(len(a.bound), len(b.bound)) {
+		if c := len(a.bound[j]) - len(b.bound[j]); c != 0 {
+			return c
+		}
+	}
+	return slices.Compare(pa, pb)
 }
 
 // sortMatches puts matches in the order of §7.3: by input event, the
 // watermark phase before the dispatch phase; within the dispatch phase
-// (matches completed by the same event) in lexicographic order of the
-// input positions of their bound events; within the watermark phase by
-// due time, then partition key, then run-start order, and (reading 8)
-// lexicographic order of the bound positions among runs with the same
-// start (policy any).
+// (matches completed by the same event) by OR side (N10), then in
+// lexicographic order of the input positions of their bound events
+// (cmpBound, N8); within the watermark phase by due time, then partition
+// key, then run-start order, then side, and (reading 8) cmpBound among
+// runs with the same start (policy any).
 func sortMatches(ms []match) {
 	slices.SortStableFunc(ms, func(a, b match) int {
 		if a.trigger != b.trigger {
@@ -265,7 +326,12 @@ func sortMatches(ms []match) {
 				return a.start - b.start
 			}
 		}
-		return slices.Compare(a.positions(), b.positions())
+		// N10: one event's matches come side by side; watermark
+		// firings with the same due time, key and start by side.
+		if a.side != b.side {
+			return a.side - b.side
+		}
+		return cmpBound(&a, &b)
 	})
 }
 
@@ -334,7 +400,11 @@ func render(p Pattern, events []Event, ms []match) []string {
 // events; bare names read the last bound event.
 func record(p Pattern, events []Event, m *match) *env {
 	e := &env{}
-	for j, s := range p.Steps {
+	steps := p.Steps
+	if len(p.Or) > 0 {
+		steps = p.Or[m.side].Steps // N10: the other sides' aliases read null
+	}
+	for j, s := range steps {
 		if s.Alias == "" {
 			continue
 		}

@@ -117,17 +117,24 @@ func Random(r *rand.Rand) (Pattern, []Event) {
 			nEvents = min(nEvents, 10)
 		}
 	}
+	var stepTypes, used []string
+	for _, s := range p.Steps {
+		stepTypes = append(stepTypes, s.Type)
+	}
+	used = append(used, stepTypes...)
+	for _, n := range p.Nots {
+		used = append(used, n.Type)
+	}
+	return p, randEvents(r, stepTypes, used, nEvents)
+}
+
+// randEvents draws n events whose types mostly follow seq (the step types
+// of a likely match, cyclically), else are among used or Types.
+func randEvents(r *rand.Rand, seq, used []string, nEvents int) []Event {
 	keyPool := []event.Value{event.String("x"), event.String("y"), event.Int(1), event.Float(1.0), event.Null}
 	var keys []event.Value
 	for _, i := range r.Perm(len(keyPool))[:1+r.IntN(3)] {
 		keys = append(keys, keyPool[i])
-	}
-	var used []string
-	for _, s := range p.Steps {
-		used = append(used, s.Type)
-	}
-	for _, n := range p.Nots {
-		used = append(used, n.Type)
 	}
 	t := r.Int64N(4) * second
 	events := make([]Event, nEvents)
@@ -138,8 +145,8 @@ func Random(r *rand.Rand) (Pattern, []Event) {
 		key := keys[r.IntN(len(keys))]
 		switch x := r.IntN(20); {
 		case x < 13:
-			e.Type = p.Steps[cursor].Type
-			cursor = (cursor + 1) % nSteps
+			e.Type = seq[cursor]
+			cursor = (cursor + 1) % len(seq)
 			if r.IntN(5) > 0 {
 				key = cursorKey
 			}
@@ -179,7 +186,7 @@ func Random(r *rand.Rand) (Pattern, []Event) {
 		}
 		r.Shuffle(len(e.Fields), func(a, b int) { e.Fields[a], e.Fields[b] = e.Fields[b], e.Fields[a] })
 	}
-	return p, events
+	return events
 }
 
 // randOp draws a comparison, favouring the permissive ones so that

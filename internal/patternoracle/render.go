@@ -18,8 +18,17 @@ import (
 // rendering (with no -> step, the .where is not "before the first -> step"
 // and would filter the matches instead); the oracle still renders it that
 // way.
+//
+// A named pattern (Pattern.Named) renders as the declaration and a stream
+// reading it:
+//
+//	pattern P = SEQ(A where v > 1 as a, B? as b, NOT D where v == a.v, C* where v > c.v as c) within 5s partition by k policy any
+//	stream S = P .not(D) .watermark(out_of_order: 2s) .emit(x: a.v)
 func (p Pattern) VPL() string {
 	p.validate()
+	if p.Named != "" {
+		return p.namedVPL()
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "stream %s = ", p.name())
 	for j, s := range p.Steps {
@@ -61,6 +70,12 @@ func (p Pattern) VPL() string {
 	if p.OutOfOrder > 0 {
 		b.WriteString(" .watermark(out_of_order: " + durationLiteral(p.OutOfOrder) + ")")
 	}
+	b.WriteString(p.emitVPL())
+	return b.String()
+}
+
+// emitVPL renders the .emit operator.
+func (p Pattern) emitVPL() string {
 	var items []string
 	for _, o := range p.Emit {
 		if o.Name == "" {
@@ -69,8 +84,94 @@ func (p Pattern) VPL() string {
 			items = append(items, o.Name+": "+o.Value.text)
 		}
 	}
-	b.WriteString(" .emit(" + strings.Join(items, ", ") + ")")
+	return " .emit(" + strings.Join(items, ", ") + ")"
+}
+
+// namedVPL renders a named pattern's declaration and the stream reading
+// it.
+func (p Pattern) namedVPL() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "pattern %s = ", p.Named)
+	if len(p.Or) > 0 {
+		for i, alt := range p.Or {
+			if i > 0 {
+				b.WriteString(" OR ")
+			}
+			if alt.And {
+				b.WriteString("(" + alt.exprVPL() + ")")
+			} else {
+				b.WriteString(alt.exprVPL())
+			}
+		}
+	} else {
+		b.WriteString(p.exprVPL())
+	}
+	if p.Within > 0 {
+		b.WriteString(" within " + durationLiteral(p.Within))
+	}
+	if p.PartitionBy != "" {
+		b.WriteString(" partition by " + p.PartitionBy)
+	}
+	if p.Policy != "" {
+		b.WriteString(" policy " + p.Policy)
+	}
+	fmt.Fprintf(&b, "\nstream %s = %s", p.name(), p.Named)
+	for _, n := range p.Nots {
+		if n.Item {
+			continue // in the declaration
+		}
+		b.WriteString(" .not(" + n.Type)
+		if len(n.Where) > 0 {
+			b.WriteString(" where " + conj(n.Where))
+		}
+		b.WriteString(")")
+	}
+	if p.OutOfOrder > 0 {
+		b.WriteString(" .watermark(out_of_order: " + durationLiteral(p.OutOfOrder) + ")")
+	}
+	b.WriteString(p.emitVPL())
 	return b.String()
+}
+
+// exprVPL renders a SEQ (with its NOT items) or an AND.
+func (p Pattern) exprVPL() string {
+	if p.And {
+		return itemVPL(p.Steps[0]) + " AND " + itemVPL(p.Steps[1])
+	}
+	var items []string
+	for j, s := range p.Steps {
+		items = append(items, itemVPL(s))
+		for _, n := range p.Nots {
+			if n.Item && n.After == j+1 {
+				v := "NOT " + n.Type
+				if len(n.Where) > 0 {
+					v += " where " + conj(n.Where)
+				}
+				items = append(items, v)
+			}
+		}
+	}
+	return "SEQ(" + strings.Join(items, ", ") + ")"
+}
+
+// itemVPL renders an item: `Type[+|*|?] [where p] [as a]`.
+func itemVPL(s Step) string {
+	v := s.Type
+	switch {
+	case s.Kleene && s.Optional:
+		v += "*"
+	case s.Kleene:
+		v += "+"
+	case s.Optional:
+		v += "?"
+	}
+	if len(s.Where) > 0 {
+		v += " where " + conj(s.Where)
+	}
+	if s.Alias != "" {
+		v += " as " + s.Alias
+	}
+	return v
 }
 
 // conj joins conjuncts with `and`.

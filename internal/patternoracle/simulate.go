@@ -12,8 +12,12 @@ type run struct {
 	key      event.Value
 	deadline int64   // ts(first event) + d (§4.5.3); unused without .within
 	bound    [][]int // positions bound to each step (len(Steps) entries)
-	step     int     // the step awaited, or the Kleene step being collected
-	waiting  bool    // absence: every step bound, waiting for W > deadline (§4.5.5)
+	waiting  bool    // absence: every mandatory step bound, waiting for W > deadline (§4.5.5, N5)
+	// bar, when > 0, is the step number past which the run may not bind
+	// (nor complete at an absence deadline) until it binds a step up to
+	// it: a NOT item's event came while the run could still skip to the
+	// gap it guards (N6).
+	bar int
 }
 
 func (r *run) clone() *run {
@@ -32,10 +36,17 @@ func cloneBound(b [][]int) [][]int {
 
 // simulate processes the events one at a time as §3 and §4.5 describe,
 // for policy next and strict (and, for the package's own tests, any by
-// branching runs).
+// branching runs); each side of an OR on its own (N10).
 func simulate(p Pattern, events []Event) []match {
-	s := &sim{p: p, events: events, branch: p.policy() == Any, strict: p.policy() == Strict}
-	return s.all()
+	var out []match
+	for side, sp := range p.sides() {
+		s := &sim{p: sp, events: events, branch: sp.policy() == Any, strict: sp.policy() == Strict}
+		for _, m := range s.all() {
+			m.side = side
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 type sim struct {
@@ -82,8 +93,9 @@ func (s *sim) watermark(i int, wm int64) {
 		// whose deadline W had already passed, at the next advance).
 		if wm > r.deadline {
 			// §4.5.5: a waiting absence run instead completes with one
-			// match whose ts is its deadline.
-			if r.waiting {
+			// match whose ts is its deadline, unless a NOT item barred
+			// it (N6).
+			if r.waiting && r.bar == 0 {
 				s.out = append(s.out, match{trigger: i, phase: phaseWatermark, due: r.deadline, key: r.key,
 					start: r.start, bound: cloneBound(r.bound), ts: r.deadline})
 			}
@@ -102,15 +114,21 @@ func (s *sim) dispatch(i int) {
 
 	// (1) Negations apply (§4.5.4): each active run of the event's
 	// partition (§4.5.7) whose deadline is ≥ ts(e) and for which the
-	// predicate is exactly true is removed without output.
+	// predicate is exactly true is removed without output; a NOT item
+	// only in the gap it guards, or bars the run (N6).
 	var alive []*run
 	for _, r := range s.runs {
 		killed := false
 		if event.Equal(r.key, key) {
+			b := p.progress(r.bound)
 			for _, n := range p.Nots {
-				if negationKills(p, s.events, n, r.bound, r.deadline, i) {
-					killed = true
-					break
+				switch {
+				case !n.Item || b == n.After:
+					killed = killed || negationKills(p, s.events, n, r.bound, r.deadline, i)
+				case b < n.After && p.skippable(b, n.After) && negationKills(p, s.events, n, r.bound, r.deadline, i):
+					if r.bar == 0 || n.After < r.bar {
+						r.bar = n.After
+					}
 				}
 			}
 		}
@@ -136,8 +154,11 @@ func (s *sim) dispatch(i int) {
 	s.runs = runs
 
 	// (4) If the event matches step 1 a new run starts, even if it also
-	// advanced or completed other runs.
-	if !matchesStep(p, s.events, nil, 0, i) {
+	// advanced or completed other runs. With optional first steps: a step
+	// up to the first mandatory one, the furthest it matches; under any
+	// one run for each (N3). AND: one run for each item it starts (N9).
+	starts := s.starts(i)
+	if len(starts) == 0 {
 		return
 	}
 	if !s.branch {
@@ -149,66 +170,98 @@ func (s *sim) dispatch(i int) {
 				n++
 			}
 		}
-		if n >= p.maxRuns() {
-			return
+		if !p.And {
+			starts = starts[len(starts)-1:]
+		}
+		if n+len(starts) > p.maxRuns() {
+			starts = starts[:max(0, p.maxRuns()-n)]
 		}
 	}
-	r := &run{start: i, key: key, bound: make([][]int, len(p.Steps))}
-	if p.Within > 0 {
-		r.deadline = p.deadlineOf(e)
-	}
-	if s.bind(r, 0, i) {
-		s.runs = append(s.runs, r)
+	for _, j := range starts {
+		r := &run{start: i, key: key, bound: make([][]int, len(p.Steps))}
+		if p.Within > 0 {
+			r.deadline = p.deadlineOf(e)
+		}
+		if s.bind(r, j, i) {
+			s.runs = append(s.runs, r)
+		}
 	}
 }
 
-// Run actions on an offered event (§4.5.2).
-const (
-	actNone    = iota
-	actBind    // bind an ordinary step, or collect a Kleene step's first element
-	actCollect // collect one more element of a Kleene step
-	actMoveOn  // leave a Kleene step for the next step
-)
+// starts lists the steps the event at position i starts a run at, nearest
+// first: the steps 1 … m₀ it matches (N3), or the AND items whose own
+// conjuncts it satisfies (N9).
+func (s *sim) starts(i int) []int {
+	var out []int
+	if s.p.And {
+		for j := range 2 {
+			if andStarts(s.p, s.events, j, i) {
+				out = append(out, j)
+			}
+		}
+		return out
+	}
+	for _, j := range s.p.reach(0, 0) {
+		if matchesStep(s.p, s.events, nil, j, i) {
+			out = append(out, j)
+		}
+	}
+	return out
+}
+
+// targets lists where run r may put the event at position i (N2): the
+// later steps it may reach and matches, nearest first, then (-1 when it
+// cannot) its progress step when the event may be collected into it. For
+// AND: the missing item, if the event completes it (N9). full reports a
+// collection refused by max_kleene.
+func (s *sim) targets(r *run, i int) (later []int, collect int, full bool) {
+	p := s.p
+	collect = -1
+	if p.And {
+		j := 0
+		if len(r.bound[0]) > 0 {
+			j = 1
+		}
+		if len(r.bound[j]) == 0 && andCompletes(p, s.events, r.bound, j, i) {
+			later = append(later, j)
+		}
+		return later, -1, false
+	}
+	b := p.progress(r.bound)
+	for _, j := range p.reach(b, r.bar) {
+		if matchesStep(p, s.events, r.bound, j, i) {
+			later = append(later, j)
+		}
+	}
+	if last := b - 1; last >= 0 && p.Steps[last].Kleene && matchesStep(p, s.events, r.bound, last, i) {
+		if len(r.bound[last]) < p.maxKleene() {
+			collect = last
+		} else {
+			full = true // §4.7 max_kleene: a full Kleene step does not collect
+		}
+	}
+	return later, collect, full
+}
 
 // offer offers the event at position i to run r under policy next or
 // strict (§4.5.2, §4.5.6) and reports whether the run stays active.
 func (s *sim) offer(r *run, i int) bool {
 	p, e := s.p, &s.events[i]
-	n := len(p.Steps)
-	act, target := actNone, 0
-	if r.waiting {
-		// §4.5.5: a waiting run only keeps collecting a final Kleene
-		// step.
-		last := n - 1
-		if p.Steps[last].Kleene && matchesStep(p, s.events, r.bound, last, i) &&
-			!(p.Within > 0 && e.TS > r.deadline) && // reading 3: ignored, not removed
-			len(r.bound[last]) < p.maxKleene() { // §4.7 max_kleene: not collected
-			act, target = actCollect, last
-		}
-	} else {
-		j := r.step
-		st := p.Steps[j]
-		switch {
-		case st.Kleene && len(r.bound[j]) >= 1 && j+1 < n && matchesStep(p, s.events, r.bound, j+1, i):
-			// A run in a Kleene step holding ≥ 1 element moves on if
-			// the event matches the next step (reluctant Kleene).
-			act, target = actMoveOn, j+1
-		case matchesStep(p, s.events, r.bound, j, i):
-			switch {
-			case !st.Kleene || len(r.bound[j]) == 0:
-				act, target = actBind, j
-			case len(r.bound[j]) < p.maxKleene():
-				act, target = actCollect, j
-			}
-			// §4.7 max_kleene: a full Kleene step does not collect.
-		}
-		// §4.5.3: a run is removed when an event with ts > deadline(r)
-		// would advance or be collected by it.
-		if act != actNone && p.Within > 0 && e.TS > r.deadline {
+	later, collect, _ := s.targets(r, i)
+	// The furthest later step it matches (reluctant, N2); else collect.
+	target := collect
+	if len(later) > 0 {
+		target = later[len(later)-1]
+	}
+	if target >= 0 && p.Within > 0 && e.TS > r.deadline {
+		if !r.waiting {
+			// §4.5.3: a run is removed when an event with ts >
+			// deadline(r) would advance or be collected by it.
 			return false
 		}
+		target = -1 // reading 3: a waiting run ignores it
 	}
-	if act == actNone {
+	if target < 0 {
 		// §4.5.6 strict: in the run's partition every later event whose
 		// type occurs in some step must be bound or collected by the run,
 		// otherwise the run is removed (reading 6: waiting runs and
@@ -225,28 +278,14 @@ func (s *sim) offer(r *run, i int) bool {
 // active: the original first, then the copies.
 func (s *sim) offerAny(r *run, i int) []*run {
 	p, e := s.p, &s.events[i]
-	n := len(p.Steps)
 	out := []*run{r}
-	var targets []int
-	if r.waiting {
-		last := n - 1
-		if p.Steps[last].Kleene && matchesStep(p, s.events, r.bound, last, i) &&
-			len(r.bound[last]) < p.maxKleene() {
-			targets = append(targets, last)
-		}
-	} else {
-		j := r.step
-		st := p.Steps[j]
-		if st.Kleene && len(r.bound[j]) >= 1 && j+1 < n && matchesStep(p, s.events, r.bound, j+1, i) {
-			targets = append(targets, j+1)
-		}
-		// Reading 4: under any, an event that lets a Kleene run move on
-		// may also be collected by another copy.
-		if matchesStep(p, s.events, r.bound, j, i) && (!st.Kleene || len(r.bound[j]) < p.maxKleene()) {
-			targets = append(targets, j)
-		}
+	later, collect, _ := s.targets(r, i)
+	// Reading 4: under any, an event that lets a Kleene run move on may
+	// also be collected by another copy.
+	if collect >= 0 {
+		later = append(later, collect)
 	}
-	for _, t := range targets {
+	for _, t := range later {
 		// Reading 2: an event with ts > deadline(r) creates no copy; the
 		// original keeps waiting.
 		if p.Within > 0 && e.TS > r.deadline {
@@ -261,32 +300,41 @@ func (s *sim) offerAny(r *run, i int) []*run {
 }
 
 // bind binds the event at position i to step target of r (binding an
-// ordinary step, or adding an element to a Kleene step), then applies
-// §4.5.2 (3) and §4.5.5; it reports whether the run stays active.
+// ordinary or optional step, or adding an element to a Kleene step), then
+// applies §4.5.2 (3), N4 and §4.5.5; it reports whether the run stays
+// active.
 func (s *sim) bind(r *run, target, i int) bool {
 	p := s.p
 	n := len(p.Steps)
-	r.bound[target] = append(r.bound[target], i)
-	if p.Steps[target].Kleene {
-		r.step = target // keeps collecting
-	} else {
-		r.step = target + 1
+	if target+1 > p.progress(r.bound) {
+		r.bar = 0 // a later step: the negation events so far came before it (N6)
 	}
-	allBound := r.step == n || target == n-1
-	if !allBound {
+	r.bound[target] = append(r.bound[target], i)
+	if p.And {
+		if len(r.bound[0]) == 0 || len(r.bound[1]) == 0 {
+			return true
+		}
+	} else if !p.optionalAfter(target) {
 		return true
 	}
 	if p.absence() {
-		// §4.5.5: a run whose steps are all bound does not complete at
-		// once: it waits (a final Kleene step keeps collecting).
+		// §4.5.5: a run whose mandatory steps are all bound does not
+		// complete at once: it waits (later optional and final Kleene
+		// steps keep taking events, N5).
 		r.waiting = true
+		return true
+	}
+	if r.bar > 0 {
+		// N6: a barred run completes nothing until it binds a step up to
+		// its bar (a match now would span the gap of the NOT item that
+		// barred it).
 		return true
 	}
 	m := match{trigger: i, phase: phaseDispatch, key: r.key, start: r.start,
 		bound: cloneBound(r.bound), ts: s.events[i].TS}
 	s.out = append(s.out, m)
-	// §4.5.2 (3): the run completes and is removed; Kleene last: a match
-	// each time the run collects an element, and the run stays active
-	// until it expires.
-	return p.Steps[n-1].Kleene
+	// §4.5.2 (3): the run completes and is removed; Kleene last and
+	// trailing optional steps: a match each time the run takes an event,
+	// and the run stays active while an event can still join it (N4).
+	return !p.And && (target < n-1 || p.Steps[target].Kleene)
 }
