@@ -116,41 +116,15 @@ func explainStream(s *Stream) *ExplainNode {
 			explainAgg(n, op)
 		case *Pattern:
 			n.Args["policy"] = op.Policy
-			if op.KeyFields != nil {
-				var ks []string
-				for t, f := range op.KeyFields {
-					ks = append(ks, t+"."+f)
-				}
-				slices.Sort(ks)
-				n.Args["partition_inferred"] = strings.Join(ks, ", ")
-			}
 			n.Args["input_order"] = "arrival"
 			if op.Within > 0 {
 				n.Args["within"] = dur(op.Within)
 			}
-			for i, st := range op.Steps {
-				v := st.Type + " as " + st.Alias
-				if st.Kleene {
-					v = "all " + v
-				}
-				if st.Pred != nil {
-					v += " where " + st.Pred.String()
-				}
-				if st.SelfPred != nil {
-					v += " with previous " + st.SelfPred.String()
-				}
-				n.Args[fmt.Sprintf("step%d", i+1)] = v
+			if len(op.Alts) == 0 {
+				explainMatcher(n.Args, "", op)
 			}
-			for i, no := range op.Nots {
-				v := no.Type
-				if no.Pred != nil {
-					v += " where " + no.Pred.String()
-				}
-				v += fmt.Sprintf(" while %d..%d bound", no.After, no.Before-1)
-				if no.Trailing {
-					v += " (trailing)"
-				}
-				n.Args[fmt.Sprintf("not%d", i+1)] = v
+			for i, alt := range op.Alts {
+				explainMatcher(n.Args, fmt.Sprintf("or%d.", i+1), alt)
 			}
 		}
 		if len(n.Args) == 0 {
@@ -201,6 +175,57 @@ func writeNode(b *strings.Builder, n *ExplainNode, depth int) {
 // ExplainJSON renders the plan as JSON.
 func ExplainJSON(p *Plan) ([]byte, error) {
 	return json.MarshalIndent(Explain(p), "", "  ")
+}
+
+// explainMatcher writes the steps and negations of one matcher (an
+// alternative of an OR under prefix "or<i>.").
+func explainMatcher(args map[string]string, prefix string, op *Pattern) {
+	if op.KeyFields != nil {
+		var ks []string
+		for t, f := range op.KeyFields {
+			ks = append(ks, t+"."+f)
+		}
+		slices.Sort(ks)
+		args[prefix+"partition_inferred"] = strings.Join(ks, ", ")
+	}
+	if op.And {
+		args[prefix+"order"] = "either (AND)"
+	}
+	for i, st := range op.Steps {
+		v := st.Type + " as " + st.Alias
+		switch {
+		case st.Kleene && st.Optional:
+			v = "optional all " + v
+		case st.Kleene:
+			v = "all " + v
+		case st.Optional:
+			v = "optional " + v
+		}
+		if st.Pred != nil {
+			v += " where " + st.Pred.String()
+		}
+		if st.SelfPred != nil {
+			v += " with previous " + st.SelfPred.String()
+		}
+		if st.Closing != nil {
+			v += " completing when " + st.Closing.String()
+		}
+		args[fmt.Sprintf("%sstep%d", prefix, i+1)] = v
+	}
+	for i, no := range op.Nots {
+		v := no.Type
+		if no.Pred != nil {
+			v += " where " + no.Pred.String()
+		}
+		v += fmt.Sprintf(" while %d..%d bound", no.After, no.Before-1)
+		if no.SkipFrom > 0 {
+			v += fmt.Sprintf(", bars skipping while %d..%d bound", no.SkipFrom, no.After-1)
+		}
+		if no.Trailing {
+			v += " (trailing)"
+		}
+		args[fmt.Sprintf("%snot%d", prefix, i+1)] = v
+	}
 }
 
 func explainAgg(n *ExplainNode, a *Aggregate) {

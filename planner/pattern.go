@@ -11,6 +11,11 @@ import (
 // Pattern is the matcher at the head of a pattern stream (VPL.md §4.5):
 // a sequence of steps over event types, negations, a time bound and a
 // selection policy. Partitions come from the stream's PartitionBy.
+//
+// Named patterns (VPL.md §2) add three forms, whose run semantics
+// docs/patterns.md ("Named patterns") fixes: optional steps
+// (PatternStep.Optional), `I1 AND I2` (And) and `P1 OR P2` (Alts).
+// Lowering refuses each until patternSupported says the runtime runs it.
 type Pattern struct {
 	Steps  []PatternStep
 	Nots   []PatternNot
@@ -22,37 +27,97 @@ type Pattern struct {
 	// event can only advance or kill runs of its own key. Maps an event
 	// type to its key field.
 	KeyFields map[string]string
+	// And makes the pattern `I1 AND I2`: Steps holds the two items, each
+	// one ordinary event, which bind in either order. An event of
+	// Steps[i].Type satisfying Steps[i].Pred starts a run as item i (an
+	// event may start one run as each item); the run completes on the
+	// first later event of the other item j's type satisfying
+	// Steps[j].Pred and Steps[j].Closing, item i's alias bound. Nots
+	// guard a run from its start until it completes (After 1, Before 3).
+	And bool
+	// Alts, when set, makes the pattern `Alts[0] OR Alts[1] OR ...`:
+	// every alternative is a complete matcher of its own (Steps, Nots,
+	// Within, Policy, KeyFields, And; never Alts) and the stream's matches
+	// are those of all of them; matches one event completes come
+	// alternative by alternative, in order. Steps and Nots are then empty
+	// here, and Within and Policy repeat the alternatives' own. After the
+	// matcher every alias of every alternative is in scope; a match binds
+	// only those of its own alternative, the others read null (count 0).
+	Alts []*Pattern
 }
 
 // PatternStep is one step: an event of Type for which Pred is exactly
 // true binds to Alias (Kleene: one or more events collect under it).
 type PatternStep struct {
-	Type   string
-	Alias  string // "_s<k>" when the program names none
+	Type  string
+	Alias string // "_s<k>" when the program names none
+	// Kleene: the step collects several events: `+` (one or more) and,
+	// with Optional, `*` (zero or more).
 	Kleene bool
+	// Optional: the step may bind no event at all: `?` (zero or one) or,
+	// with Kleene, `*`. A run goes past it as soon as an event matches a
+	// later step it may reach (optional and Kleene steps are reluctant);
+	// an alias bound to no event reads null, count 0.
+	Optional bool
 	// Pred is the step's predicate without the conjuncts that mention the
 	// step's own alias; SelfPred holds those (a Kleene step compares its
 	// candidate with its previous element and skips them for the first,
 	// VPL.md §4.5.1). Either may be nil (true).
 	Pred     Expr
 	SelfPred Expr
+	// Closing (And patterns only) is what an event of this step must
+	// also satisfy to complete a run that the other item started: the
+	// conjuncts of both items' predicates that mention the other item's
+	// alias, written so that the current event (bare names, this step's
+	// alias) is this step's candidate and the other item's alias reads
+	// the event that started the run. nil: true.
+	Closing Expr
 	// Within bounds the time since the previous step's event (sequence()
 	// per-step .within); 0: unbounded.
 	Within int64
 }
 
+// Min is the least number of events the step binds: 0 for `?` and `*`,
+// else 1.
+func (s PatternStep) Min() int {
+	if s.Optional {
+		return 0
+	}
+	return 1
+}
+
+// Max is the greatest number of events the step binds: 1, or 0 for no
+// bound (Kleene `+` and `*`; max_kleene aside).
+func (s PatternStep) Max() int {
+	if s.Kleene {
+		return 0
+	}
+	return 1
+}
+
 // PatternNot kills runs when an event of Type satisfying Pred (the run's
-// aliases bound, the event's fields as bare names) arrives while the run
-// has bound b steps with After <= b < Before: a .not guards the whole run
+// aliases bound, the event's fields as bare names) arrives while the run's
+// progress b satisfies After <= b < Before: a .not guards the whole run
 // (After 1, Before len(Steps)+1); a NOT item of SEQ only the gap it stands
-// in (After k, Before k+1). Trailing marks an absence (VPL.md §4.5.5): with
-// a within, a run whose steps are all bound waits for its deadline.
+// in (After k, Before k+1). The progress b is the number of the last step
+// that holds an event (without optional steps: the number of steps bound,
+// a Kleene step counting from its first element). Trailing marks an
+// absence (VPL.md §4.5.5): with a within, a run whose mandatory steps are
+// all bound waits for its deadline.
+//
+// SkipFrom (a NOT item with optional steps before it, 0 otherwise): while
+// SkipFrom <= b < After, the run has not bound the step the item follows
+// but may still skip to a step after it. Such an event does not remove the
+// run: until the run binds one of steps b+1..After, it may not bind a step
+// after After nor complete (no match, no completion at an absence
+// deadline). docs/patterns.md, reading N6.
 type PatternNot struct {
 	Type     string
 	Pred     Expr
 	After    int
 	Before   int
 	Trailing bool
+	SkipFrom int
 }
 
 func (*Pattern) opName() string { return "Pattern" }
@@ -116,52 +181,15 @@ var matcherSettings = map[string]bool{
 func (l *lowerer) lowerPatternHead(st *Stream, s *vpl.StreamDecl, sc *scope) ([]vpl.Op, error) {
 	p := &Pattern{Policy: "next"}
 	sc.aliases = map[string]aliasRef{}
-	addStep := func(typ, alias string, kleene bool, where vpl.Expr, within int64) error {
-		k := len(p.Steps) + 1
-		if alias == "" {
-			alias = "_s" + strconv.Itoa(k)
-		}
-		step := PatternStep{Type: typ, Alias: alias, Kleene: kleene, Within: within}
-		ref := aliasRef{name: alias, kinds: l.declKinds(typ, 0)}
-		// The candidate's fields are bare names; earlier aliases are bound.
-		psc := &scope{aliases: sc.aliases, kinds: l.declKinds(typ, 0)}
-		if !kleene {
-			psc.alias = alias // the step's own alias is the candidate
-		}
-		if kleene {
-			// Own alias: the previous element of the Kleene step.
-			with := map[string]aliasRef{}
-			for n, a := range sc.aliases {
-				with[n] = a
-			}
-			with[alias] = ref
-			psc.aliases = with
-		}
-		if where != nil {
-			pred, err := l.lowerExpr(where, psc)
-			if err != nil {
-				return err
-			}
-			if kleene {
-				step.Pred, step.SelfPred = splitByAlias(pred, alias)
-			} else {
-				step.Pred = pred
-			}
-		}
-		p.Steps = append(p.Steps, step)
-		sc.aliases[alias] = ref
-		return nil
-	}
 	switch src := s.Source.(type) {
 	case *vpl.NameSource:
 		if decl, ok := l.patterns[src.Name]; ok {
-			if err := l.lowerNamedPattern(p, decl, st, sc, addStep); err != nil {
+			if err := l.lowerNamedPattern(p, decl, st, sc); err != nil {
 				return nil, err
 			}
-			st.Inputs = patternInputs(p)
 			break
 		}
-		if err := addStep(src.Name, src.Alias, src.All, nil, 0); err != nil {
+		if err := l.addStep(p, sc.aliases, src.Name, src.Alias, src.All, false, nil, 0); err != nil {
 			return nil, err
 		}
 	case *vpl.SequenceSource:
@@ -174,23 +202,28 @@ func (l *lowerer) lowerPatternHead(st *Stream, s *vpl.StreamDecl, sc *scope) ([]
 				}
 				within = d
 			}
-			if err := addStep(step.Type, step.Alias, false, step.Where, within); err != nil {
+			if err := l.addStep(p, sc.aliases, step.Type, step.Alias, false, false, step.Where, within); err != nil {
 				return nil, err
 			}
 		}
 	default:
 		return nil, l.errorf(s.Source.Position(), "this pattern source is not supported yet")
 	}
+	compound := p.And || len(p.Alts) > 0
 	// Steps, negations and settings, wherever written; everything else
 	// follows the matcher, except a .where before the first -> step, which
 	// joins step 1's predicate (VPL.md §4 (a)).
 	var rest []vpl.Op
+	var nots []*vpl.NotOp // the .not operators, for the alternatives of an OR
 	firstStep := true
 	for i, op := range s.Ops {
 		switch op := op.(type) {
 		case *vpl.StepOp:
+			if compound {
+				return nil, l.errorf(op.Pos, "a -> step cannot extend an AND or OR pattern; write the sequence inside the pattern")
+			}
 			firstStep = false
-			if err := addStep(op.Type, op.Alias, op.All, op.Where, 0); err != nil {
+			if err := l.addStep(p, sc.aliases, op.Type, op.Alias, op.All, false, op.Where, 0); err != nil {
 				return nil, err
 			}
 		case *vpl.NotOp:
@@ -201,24 +234,14 @@ func (l *lowerer) lowerPatternHead(st *Stream, s *vpl.StreamDecl, sc *scope) ([]
 				}
 			}
 			if op.Where != nil {
-				// All aliases are bound when a negation is tested; aliases
-				// of later steps read null until bound.
-				nsc := &scope{aliases: map[string]aliasRef{}, kinds: l.declKinds(op.Type, 0)}
-				for _, st := range s.Ops {
-					if so, ok := st.(*vpl.StepOp); ok && so.Alias != "" {
-						nsc.aliases[so.Alias] = aliasRef{name: so.Alias, kinds: l.declKinds(so.Type, 0)}
-					}
-				}
-				for n, a := range sc.aliases {
-					nsc.aliases[n] = a
-				}
-				pred, err := l.lowerExpr(op.Where, nsc)
+				pred, err := l.lowerNotPred(op, s, sc)
 				if err != nil {
 					return nil, err
 				}
 				n.Pred = pred
 			}
 			p.Nots = append(p.Nots, n)
+			nots = append(nots, op)
 		case *vpl.CallOp:
 			switch {
 			case op.Name == "within":
@@ -244,6 +267,10 @@ func (l *lowerer) lowerPatternHead(st *Stream, s *vpl.StreamDecl, sc *scope) ([]
 					return nil, err
 				}
 			case firstStep && (op.Name == "where" || op.Name == "filter"):
+				if compound {
+					return nil, l.errorf(op.Pos, "a .%s before the first -> step joins step 1's predicate (VPL.md §4), "+
+						"and an AND or OR pattern has no single first step; write the condition in the pattern's items", op.Name)
+				}
 				// Joins step 1's predicate.
 				psc := &scope{aliases: map[string]aliasRef{}, kinds: l.declKinds(p.Steps[0].Type, 0)}
 				if p.Steps[0].Kleene {
@@ -272,10 +299,33 @@ func (l *lowerer) lowerPatternHead(st *Stream, s *vpl.StreamDecl, sc *scope) ([]
 			p.Nots[i].Before = len(p.Steps) + 1 // a .not guards the whole run
 		}
 	}
-	if _, named := s.Source.(*vpl.NameSource); !named || len(st.Inputs) == 0 {
-		st.Inputs = patternInputs(p)
+	if len(p.Alts) > 0 {
+		// Each alternative is a matcher of its own with the stream's
+		// settings and negations; aliases of the other alternatives read
+		// null in its predicates.
+		for _, alt := range p.Alts {
+			alt.Within, alt.Policy = p.Within, p.Policy
+			dead := deadAliases(sc.aliases, alt)
+			for k, op := range nots {
+				n := p.Nots[k]
+				n.Before = len(alt.Steps) + 1
+				if op.Where != nil {
+					pred, err := l.lowerNotPred(op, s, sc)
+					if err != nil {
+						return nil, err
+					}
+					n.Pred = nullAliases(pred, dead)
+				}
+				alt.Nots = append(alt.Nots, n)
+			}
+			if len(st.PartitionBy) == 0 {
+				alt.KeyFields = inferKeys(alt)
+			}
+		}
+		p.Nots = nil
 	}
-	if len(st.PartitionBy) == 0 {
+	st.Inputs = patternInputs(p)
+	if len(st.PartitionBy) == 0 && len(p.Alts) == 0 {
 		p.KeyFields = inferKeys(p)
 	}
 	st.Ops = append(st.Ops, p)
@@ -283,6 +333,63 @@ func (l *lowerer) lowerPatternHead(st *Stream, s *vpl.StreamDecl, sc *scope) ([]
 	// alias is bound (VPL.md §4.5.8).
 	sc.kinds = nil
 	return rest, nil
+}
+
+// addStep appends a step to p: an event of typ for which where holds
+// binds to alias (the step's own alias is the candidate in where, or, for
+// a Kleene step, its previous element). aliases holds the aliases bound so
+// far; the step's is added.
+func (l *lowerer) addStep(p *Pattern, aliases map[string]aliasRef, typ, alias string, kleene, optional bool,
+	where vpl.Expr, within int64) error {
+	k := len(p.Steps) + 1
+	if alias == "" {
+		alias = "_s" + strconv.Itoa(k)
+	}
+	step := PatternStep{Type: typ, Alias: alias, Kleene: kleene, Optional: optional, Within: within}
+	ref := aliasRef{name: alias, kinds: l.declKinds(typ, 0)}
+	// The candidate's fields are bare names; earlier aliases are bound.
+	psc := &scope{aliases: aliases, kinds: l.declKinds(typ, 0)}
+	if !kleene {
+		psc.alias = alias // the step's own alias is the candidate
+	} else {
+		// Own alias: the previous element of the Kleene step.
+		with := map[string]aliasRef{}
+		for n, a := range aliases {
+			with[n] = a
+		}
+		with[alias] = ref
+		psc.aliases = with
+	}
+	if where != nil {
+		pred, err := l.lowerExpr(where, psc)
+		if err != nil {
+			return err
+		}
+		if kleene {
+			step.Pred, step.SelfPred = splitByAlias(pred, alias)
+		} else {
+			step.Pred = pred
+		}
+	}
+	p.Steps = append(p.Steps, step)
+	aliases[alias] = ref
+	return nil
+}
+
+// lowerNotPred lowers the predicate of a .not: every alias of the stream
+// is in scope (aliases of steps not bound yet read null), the negated
+// event's fields are bare names.
+func (l *lowerer) lowerNotPred(op *vpl.NotOp, s *vpl.StreamDecl, sc *scope) (Expr, error) {
+	nsc := &scope{aliases: map[string]aliasRef{}, kinds: l.declKinds(op.Type, 0)}
+	for _, st := range s.Ops {
+		if so, ok := st.(*vpl.StepOp); ok && so.Alias != "" {
+			nsc.aliases[so.Alias] = aliasRef{name: so.Alias, kinds: l.declKinds(so.Type, 0)}
+		}
+	}
+	for n, a := range sc.aliases {
+		nsc.aliases[n] = a
+	}
+	return l.lowerExpr(op.Where, nsc)
 }
 
 // patternInputs lists the event types a matcher reads, once each.
@@ -295,82 +402,20 @@ func patternInputs(p *Pattern) []Input {
 			ins = append(ins, Input{Name: t})
 		}
 	}
-	for _, s := range p.Steps {
-		add(s.Type)
+	var walk func(p *Pattern)
+	walk = func(p *Pattern) {
+		for _, s := range p.Steps {
+			add(s.Type)
+		}
+		for _, n := range p.Nots {
+			add(n.Type)
+		}
+		for _, a := range p.Alts {
+			walk(a)
+		}
 	}
-	for _, n := range p.Nots {
-		add(n.Type)
-	}
+	walk(p)
 	return ins
-}
-
-// lowerNamedPattern lowers `pattern N = SEQ(...) [within d] [partition by
-// k] [policy p]` used as a stream source. Only SEQ of items (with + and
-// NOT) is supported here.
-func (l *lowerer) lowerNamedPattern(p *Pattern, d *vpl.PatternDecl, st *Stream, sc *scope,
-	addStep func(typ, alias string, kleene bool, where vpl.Expr, within int64) error) error {
-	var items []vpl.PatternExpr
-	switch x := d.Pattern.(type) {
-	case *vpl.PatternSeq:
-		items = x.Items
-	case *vpl.PatternItem:
-		items = []vpl.PatternExpr{x}
-	default:
-		return l.errorf(d.Pattern.Position(), "AND and OR patterns are not supported yet")
-	}
-	for _, it := range items {
-		item, ok := it.(*vpl.PatternItem)
-		if !ok {
-			return l.errorf(it.Position(), "nested patterns are not supported yet")
-		}
-		if item.Not {
-			n := PatternNot{Type: item.Type, After: len(p.Steps), Before: -2, Trailing: true}
-			if item.Where != nil {
-				nsc := &scope{aliases: sc.aliases, kinds: l.declKinds(item.Type, 0)}
-				pred, err := l.lowerExpr(item.Where, nsc)
-				if err != nil {
-					return err
-				}
-				n.Pred = pred
-			}
-			p.Nots = append(p.Nots, n)
-			continue
-		}
-		switch item.Quantifier {
-		case 0, '+':
-		default:
-			return l.errorf(item.Pos, "the %c quantifier is not supported yet", item.Quantifier)
-		}
-		// A NOT item before this one guards the gap up to it.
-		for i := range p.Nots {
-			if p.Nots[i].Before == -2 && p.Nots[i].After == len(p.Steps) {
-				p.Nots[i].Trailing = false
-				p.Nots[i].Before = len(p.Steps) + 1
-			}
-		}
-		if err := addStep(item.Type, item.Alias, item.Quantifier == '+', item.Where, 0); err != nil {
-			return err
-		}
-	}
-	for i := range p.Nots {
-		if p.Nots[i].Before == -2 { // NOT last in SEQ: an absence
-			p.Nots[i].After, p.Nots[i].Before = len(p.Steps), len(p.Steps)+1
-		}
-	}
-	if d.Within != nil {
-		w, err := l.constDuration(d.Within, sc)
-		if err != nil {
-			return err
-		}
-		p.Within = w
-	}
-	if len(d.PartitionBy) > 0 {
-		st.PartitionBy = d.PartitionBy
-	}
-	if d.Policy != "" {
-		p.Policy = d.Policy
-	}
-	return nil
 }
 
 // splitByAlias splits a predicate's top-level and-conjuncts into those that
@@ -450,8 +495,9 @@ func (l *lowerer) aliasAggregate(fn string, args []vpl.Arg, sc *scope) Expr {
 // Pattern.KeyFields), or nil. Under policy strict every event of a step
 // type concerns every run, so nothing is inferred there.
 func inferKeys(p *Pattern) map[string]string {
-	// A Kleene first step collects events of any key after its first.
-	if p.Policy == "strict" || len(p.Steps) < 2 || p.Steps[0].Kleene {
+	// A Kleene first step collects events of any key after its first; an
+	// optional one may be skipped, and AND has no first step.
+	if p.Policy == "strict" || len(p.Steps) < 2 || p.Steps[0].Kleene || p.Steps[0].Optional || p.And || len(p.Alts) > 0 {
 		return nil
 	}
 	first := p.Steps[0].Alias
