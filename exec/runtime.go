@@ -330,7 +330,10 @@ func (rt *Runtime) compileStream(si int, s *planner.Stream) (*streamExec, error)
 				se.timed, se.timedAt = wo, i
 			}
 		case *planner.Pattern:
-			po := newPatternOp(rt, si, s, op)
+			var po timedOp = newPatternOp(rt, si, s, op)
+			if len(op.Alts) > 0 {
+				po = newAltPatternOp(rt, si, s, op)
+			}
 			se.multi[i] = po
 			se.ops = append(se.ops, nil)
 			se.timed, se.timedAt = po, i
@@ -794,6 +797,11 @@ func (rt *Runtime) runPipeline(si int, se *streamExec, in *chunk, from int) []*c
 		for j, x := range cur {
 			if len(x.sel) > 0 {
 				cur[j] = op.run(x)
+				if j < len(cur)-1 {
+					// The op runs again on the next chunk, over the same
+					// kernel buffers.
+					cur[j] = detach(cur[j])
+				}
 			}
 		}
 	}
@@ -840,7 +848,8 @@ func detach(c *chunk) *chunk {
 	o.cols = make([]*vec, len(c.cols))
 	for i, v := range c.cols {
 		if v.arr != nil || v.isConst {
-			o.cols[i] = v
+			cp := *v // the vec itself may be a kernel's, its data is not
+			o.cols[i] = &cp
 			continue
 		}
 		nv := &vec{kind: planner.KindAny, vals: make([]event.Value, c.n)}

@@ -41,7 +41,7 @@ var featureText = map[patternFeature]string{
 // a construct returns true for it here.
 func patternSupported(f patternFeature) bool {
 	switch f {
-	case featureOptional, featureZeroOrMore, featureAnd, featureOr, featureNotAfterOptional:
+	case featureOptional, featureZeroOrMore, featureAnd, featureNotAfterOptional:
 		return false
 	}
 	return true

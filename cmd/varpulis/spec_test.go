@@ -22,7 +22,6 @@ var specPending = map[string]string{
 
 	"named_optional":           "the ? and * pattern items in the runtime (planner.patternSupported)",
 	"named_and":                "AND patterns in the runtime (planner.patternSupported)",
-	"named_or":                 "OR patterns in the runtime (planner.patternSupported)",
 	"named_not_after_optional": "? items and a NOT item after them in the runtime (planner.patternSupported)",
 }
 
