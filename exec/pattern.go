@@ -49,6 +49,10 @@ type patternOp struct {
 	// partitions.
 	keyField [1]string
 	aliases  []string // per step
+	// reach[b+1] is the furthest step a run with progress b may bind: the
+	// first mandatory step after b (the last step when none is).
+	reach    []int
+	lastMand int // the last mandatory step
 	slots    []aliasSlot
 	// waits holds the waiting absences by deadline (dead ones are skipped
 	// lazily), so the next due time costs no scan.
@@ -110,11 +114,10 @@ func (h runHeap) less(i, j int) bool {
 	if a.deadline != b.deadline {
 		return a.deadline < b.deadline
 	}
-	if a.r.id != b.r.id {
-		return a.r.id < b.r.id
-	}
-	// Copies of one run (policy any) by their bound positions; a waiting
-	// run's positions do not change, a copy that collects is a new run.
+	// Then run start, and runs of one start (copies under policy any) by
+	// their bound positions: the positions' order, which begins with the
+	// start. A waiting run's positions do not change; a copy that collects
+	// is a new run.
 	return comparePositions(a.r.at, b.r.at) < 0
 }
 
@@ -169,7 +172,8 @@ type partition struct {
 type run struct {
 	id      int64
 	start   int64           // ts of the first bound event
-	pos     int             // index of the step the run waits at or collects in
+	prog    int             // progress: index of the last step holding an event
+	bar     int             // barred past step bar (a NOT item after optional steps); 0: not
 	binds   [][]event.Event // per step, the bound events
 	at      [][]int64       // per step, their input positions
 	last    int64           // ts of the last bound event
@@ -190,6 +194,19 @@ type match struct {
 
 func newPatternOp(rt *Runtime, si int, s *planner.Stream, p *planner.Pattern) *patternOp {
 	op := &patternOp{rt: rt, si: si, stream: s.Name, p: p, keys: newKeyIndex(s.PartitionBy), recycle: p.Policy != "any"}
+	op.reach = make([]int, len(p.Steps)+1)
+	for b := -1; b < len(p.Steps); b++ {
+		m := b + 1
+		for m < len(p.Steps)-1 && p.Steps[m].Optional {
+			m++
+		}
+		op.reach[b+1] = min(m, len(p.Steps)-1)
+	}
+	for k, st := range p.Steps {
+		if !st.Optional {
+			op.lastMand = k
+		}
+	}
 	for k, st := range p.Steps {
 		op.aliases = append(op.aliases, st.Alias)
 		op.slots = append(op.slots, aliasSlot{name: st.Alias, many: st.Kleene})
@@ -312,22 +329,13 @@ func (op *patternOp) deadline(r *run) int64 {
 	if op.p.Within > 0 {
 		d = addSat(r.start, op.p.Within)
 	}
-	if r.pos < len(op.p.Steps) && len(r.binds[r.pos]) == 0 {
-		if w := op.p.Steps[r.pos].Within; w > 0 {
+	// The step after the progress is awaited unless the run collects.
+	if k := r.prog + 1; k < len(op.p.Steps) && !op.p.Steps[r.prog].Kleene {
+		if w := op.p.Steps[k].Within; w > 0 {
 			d = min(d, addSat(r.last, w))
 		}
 	}
 	return d
-}
-
-// bound counts the steps a run has bound (a Kleene step with one element
-// counts).
-func (r *run) bound() int {
-	n := r.pos
-	if n < len(r.binds) && len(r.binds[n]) > 0 {
-		n++
-	}
-	return n
 }
 
 func (op *patternOp) runMany(c *chunk) []*chunk {
@@ -432,7 +440,36 @@ func (op *patternOp) prune(part *partition, w int64, expire bool) {
 // absence with all steps bound that collects no more, unless under policy
 // strict, where events of step types remove it.
 func (op *patternOp) apart(x *run) bool {
-	return x.waiting && x.pos >= len(op.p.Steps) && op.p.Policy != "strict"
+	return x.waiting && !op.grows(x) && op.p.Policy != "strict"
+}
+
+// grows reports whether an event may still join x: a step after its
+// progress, or its progress step collects.
+func (op *patternOp) grows(x *run) bool {
+	return x.prog < len(op.p.Steps)-1 || op.p.Steps[x.prog].Kleene
+}
+
+// complete reports whether every mandatory step of x holds its events.
+func (op *patternOp) complete(x *run) bool { return x.prog >= op.lastMand && x.bar == 0 }
+
+// settle acts on a run that has just taken an event (docs/patterns.md,
+// N4, N5): once its mandatory steps hold their events it emits a match,
+// and ends unless an event may still join it; an absence waits for its
+// deadline instead.
+func (op *patternOp) settle(k int32, x *run, r int32) {
+	if !op.complete(x) {
+		return
+	}
+	if op.absence {
+		if !x.waiting {
+			op.wait(k, x) // completes at its deadline unless killed
+		}
+		return
+	}
+	if !op.grows(x) {
+		x.dead = true
+	}
+	op.pending = append(op.pending, op.matchOf(k, x, r))
 }
 
 // pruneWaiting drops the waiting absences that completed or were killed.
@@ -572,14 +609,13 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 		op.negate(ni, c, r, ts, part.waiting)
 	}
 	// (2) offer the event to every active run, in run-start order
-	n := len(op.p.Steps)
 	strict := op.p.Policy == "strict"
 	branches := op.branches[:0]
 	for _, x := range part.runs {
 		if x.dead {
 			continue
 		}
-		advanced := op.advance(c, r, ts, pos, x, &branches)
+		advanced := op.advance(c, r, k, ts, pos, x, &branches)
 		if strict && !advanced && op.typeInSteps(c.typeAt(r)) {
 			x.dead = true
 		}
@@ -605,47 +641,8 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 	}
 	clear(branches)
 	op.branches = branches[:0]
-	// (3) completions
-	for _, x := range part.runs {
-		if x.dead || x.waiting || !op.allBound(x) {
-			continue
-		}
-		if op.absence {
-			op.wait(k, x) // completes at its deadline unless killed
-			continue
-		}
-		if x.pos >= n {
-			x.dead = true
-			op.pending = append(op.pending, op.matchOf(k, x, r))
-		}
-	}
-	// (4) a new run
-	if op.ok[0][r] && op.holdsStep(0, c, r, nil) {
-		if lim := op.rt.opts.Limits.MaxRuns; len(part.runs)+len(part.waiting) >= lim && op.live(part) >= lim {
-			op.rt.limitHit(op.stream, "max_runs", lim)
-		} else {
-			x := op.newRun(ts, w)
-			op.nextID++
-			op.bind(x, 0, c, r, pos)
-			if !op.p.Steps[0].Kleene {
-				x.pos = 1
-			}
-			switch {
-			case !op.allBound(x):
-			case op.absence:
-				op.wait(k, x)
-			case x.pos >= n:
-				x.dead = true
-				op.pending = append(op.pending, op.matchOf(k, x, r))
-			default:
-				op.pending = append(op.pending, op.matchOf(k, x, r)) // Kleene last: prefix
-			}
-			if !x.dead {
-				part.runs = append(part.runs, x)
-				op.track(k, x)
-			}
-		}
-	}
+	// (4) new runs
+	op.start(c, r, k, ts, w, pos)
 	op.prune(part, 0, false)
 }
 
@@ -653,14 +650,22 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 func (op *patternOp) negate(ni int, c *chunk, r int32, ts int64, runs []*run) {
 	nt := op.p.Nots[ni]
 	for _, x := range runs {
-		if b := x.bound(); x.dead || b < nt.After || b >= nt.Before {
+		b := x.prog + 1 // progress as a step number
+		kills := nt.After <= b && b < nt.Before
+		bars := nt.SkipFrom > 0 && nt.SkipFrom <= b && b < nt.After
+		if x.dead || !kills && !bars {
 			continue
 		}
 		if op.deadline(x) < ts && op.p.Within > 0 {
 			continue // only events up to the deadline count
 		}
-		if op.holds(op.notCorr[ni], c, r, x) {
+		if !op.holds(op.notCorr[ni], c, r, x) {
+			continue
+		}
+		if kills {
 			x.dead = true
+		} else if x.bar == 0 || nt.After < x.bar {
+			x.bar = nt.After // docs/patterns.md, N6
 		}
 	}
 }
@@ -673,7 +678,7 @@ func (op *patternOp) newRun(ts, w int64) *run {
 	if k := len(op.freeRuns); k > 0 {
 		x := op.freeRuns[k-1]
 		op.freeRuns = op.freeRuns[:k-1]
-		x.id, x.start, x.last, x.bornW, x.pos, x.waiting, x.dead = op.nextID, ts, ts, w, 0, false, false
+		x.id, x.start, x.last, x.bornW, x.prog, x.bar, x.waiting, x.dead = op.nextID, ts, ts, w, -1, 0, false, false
 		return x
 	}
 	n := len(op.p.Steps)
@@ -686,7 +691,7 @@ func (op *patternOp) newRun(ts, w int64) *run {
 	}
 	x := &op.runSlab[0]
 	op.runSlab = op.runSlab[1:]
-	*x = run{id: op.nextID, start: ts, last: ts, bornW: w, binds: op.bindSlab[:n:n], at: op.atSlab[:n:n]}
+	*x = run{id: op.nextID, start: ts, last: ts, bornW: w, prog: -1, binds: op.bindSlab[:n:n], at: op.atSlab[:n:n]}
 	evs, ats := op.evSlab[:n:n], op.posSlab[:n:n]
 	op.bindSlab, op.atSlab, op.evSlab, op.posSlab = op.bindSlab[n:], op.atSlab[n:], op.evSlab[n:], op.posSlab[n:]
 	for k, st := range op.p.Steps {
@@ -730,77 +735,79 @@ func (op *patternOp) typeInSteps(t string) bool {
 	return false
 }
 
-// advance offers the event to run x: bind the awaited step, move past a
-// Kleene step (it is reluctant), or collect into it. Under policy any the
-// run branches: a copy takes the event and x keeps waiting. It reports
-// whether x (or a copy) took the event.
-func (op *patternOp) advance(c *chunk, r int32, ts, pos int64, x *run, branches *[]*run) bool {
-	n := len(op.p.Steps)
-	k := x.pos
-	if k >= n {
-		return false // an absence waiting for its deadline
+// advance offers the event to run x (VPL.md §4.5.2; docs/patterns.md,
+// N2): it goes to the furthest step after the progress the run may reach
+// (past optional steps) that it matches, else it is collected into the
+// progress step if that one collects. Under policy any the run branches
+// instead: a copy takes each of these ways and x keeps waiting. It
+// reports whether x (or a copy) took the event.
+func (op *patternOp) advance(c *chunk, r, k int32, ts, pos int64, x *run, branches *[]*run) bool {
+	b := x.prog
+	reach := op.reach[b+1]
+	if x.bar > 0 {
+		reach = min(reach, x.bar-1) // barred: no step past the NOT
 	}
 	anyPolicy := op.p.Policy == "any"
-	take := func() *run {
-		if anyPolicy {
-			cp := op.clone(x)
-			*branches = append(*branches, cp)
-			return cp
-		}
-		return x
-	}
-	prefix := func(y *run) {
-		if k == n-1 && op.p.Steps[k].Kleene && !op.absence {
-			op.pending = append(op.pending, op.matchOf(0, y, r)) // Kleene last: prefix emission
-		}
-	}
-	if op.p.Steps[k].Kleene && len(x.binds[k]) > 0 {
-		moves := k+1 < n && op.ok[k+1][r] && op.holdsStep(k+1, c, r, x)
-		collects := op.canCollect(k, c, r, x)
-		if !moves && !collects {
-			return false
+	took := false
+	for j := reach; j > b; j-- {
+		if !op.ok[j][r] || !op.holdsStep(j, c, r, x) {
+			continue
 		}
 		if op.expired(x, ts) {
 			return op.expire(x)
 		}
-		if moves {
-			y := take()
-			op.bind(y, k+1, c, r, pos)
-			y.pos = k + 1
-			if !op.p.Steps[k+1].Kleene {
-				y.pos = k + 2
-			} else if k+1 == n-1 && !op.absence {
-				op.pending = append(op.pending, op.matchOf(0, y, r))
-			}
-			if !anyPolicy || !collects {
-				return true
-			}
+		op.takeAt(k, x, j, c, r, pos, branches)
+		took = true
+		if !anyPolicy {
+			return true
 		}
-		y := take()
-		op.bind(y, k, c, r, pos)
-		prefix(y)
-		return true
 	}
-	if !op.ok[k][r] || !op.holdsStep(k, c, r, x) {
-		return false
+	if op.p.Steps[b].Kleene && op.canCollect(b, c, r, x) {
+		if op.expired(x, ts) {
+			return op.expire(x)
+		}
+		op.takeAt(k, x, b, c, r, pos, branches)
+		took = true
 	}
-	if op.expired(x, ts) {
-		return op.expire(x)
-	}
-	y := take()
-	op.bind(y, k, c, r, pos)
-	if !op.p.Steps[k].Kleene {
-		y.pos++
-	}
-	prefix(y)
-	return true
+	return took
 }
 
-// allBound reports whether every step of x is bound (a Kleene last step
-// with one element or more).
-func (op *patternOp) allBound(x *run) bool {
-	n := len(op.p.Steps)
-	return x.pos >= n || x.pos == n-1 && op.p.Steps[n-1].Kleene && len(x.binds[n-1]) > 0
+// takeAt binds row r at step j of x, or of a copy of x under policy any.
+func (op *patternOp) takeAt(k int32, x *run, j int, c *chunk, r int32, pos int64, branches *[]*run) {
+	y := x
+	if op.p.Policy == "any" {
+		y = op.clone(x)
+		*branches = append(*branches, y)
+	}
+	op.bind(y, j, c, r, pos)
+	op.settle(k, y, r)
+}
+
+// start starts the runs row r begins (VPL.md §4.5.2 (4); docs/patterns.md,
+// N3): at the furthest of the steps up to the first mandatory one that it
+// matches, or under policy any one run at each.
+func (op *patternOp) start(c *chunk, r, k int32, ts, w, pos int64) {
+	part := &op.parts[k]
+	for j := op.reach[0]; j >= 0; j-- {
+		if !op.ok[j][r] || !op.holdsStep(j, c, r, nil) {
+			continue
+		}
+		if lim := op.rt.opts.Limits.MaxRuns; len(part.runs)+len(part.waiting) >= lim && op.live(part) >= lim {
+			op.rt.limitHit(op.stream, "max_runs", lim)
+			return
+		}
+		x := op.newRun(ts, w)
+		op.nextID++
+		op.bind(x, j, c, r, pos)
+		op.settle(k, x, r)
+		if !x.dead {
+			part.runs = append(part.runs, x)
+			op.track(k, x)
+		}
+		if op.p.Policy != "any" {
+			return
+		}
+	}
 }
 
 // expire handles an event past x's deadline that x could take: the run is
@@ -865,6 +872,9 @@ func (op *patternOp) bind(x *run, k int, c *chunk, r int32, pos int64) {
 	x.binds[k] = append(x.binds[k], op.eventAt(c, r))
 	x.at[k] = append(x.at[k], pos)
 	x.last = c.ts[r]
+	if k > x.prog {
+		x.prog, x.bar = k, 0 // moving on lifts a bar (it may not go past it)
+	}
 }
 
 // eventAt returns row r of c in row form, built once per row however many
@@ -900,7 +910,7 @@ func (op *patternOp) eventAt(c *chunk, r int32) event.Event {
 // own.
 func (op *patternOp) clone(x *run) *run {
 	y := op.newRun(x.start, x.bornW)
-	y.id, y.pos, y.last = x.id, x.pos, x.last
+	y.id, y.prog, y.bar, y.last = x.id, x.prog, x.bar, x.last
 	for i := range x.binds {
 		if len(x.binds[i]) > 0 || op.p.Steps[i].Kleene {
 			y.binds[i] = slices.Clip(x.binds[i])
@@ -1096,6 +1106,9 @@ func (op *patternOp) fireMatches(w int64) []match {
 			continue
 		}
 		wr.r.dead = true
+		if wr.r.bar > 0 {
+			continue // barred at its deadline: no match (docs/patterns.md, N6)
+		}
 		m := op.matchOf(wr.key, wr.r, -1)
 		m.ts = wr.deadline
 		ms = append(ms, m)
@@ -1105,11 +1118,10 @@ func (op *patternOp) fireMatches(w int64) []match {
 	if op.p.KeyFields == nil && len(op.keys.fields) > 0 {
 		op.keys.sorted()
 		slices.SortStableFunc(ms, func(a, b match) int {
-			if c := cmp.Or(cmp.Compare(a.ts, b.ts), cmp.Compare(op.keys.rank[a.key], op.keys.rank[b.key]),
-				cmp.Compare(a.r.id, b.r.id)); c != 0 {
+			if c := cmp.Or(cmp.Compare(a.ts, b.ts), cmp.Compare(op.keys.rank[a.key], op.keys.rank[b.key])); c != 0 {
 				return c
 			}
-			return comparePositions(a.at, b.at)
+			return comparePositions(a.at, b.at) // run start first
 		})
 	}
 	return ms

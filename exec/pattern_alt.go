@@ -13,42 +13,80 @@ import (
 // matcher of its own over the same events, and the stream's matches are
 // all of theirs. The matches one event completes come alternative by
 // alternative, each alternative's in its own order; absences released in
-// one watermark phase come by deadline, then alternative.
+// one watermark phase come by deadline, key, run start, then alternative
+// (docs/patterns.md, N10).
+//
+// `I1 AND I2` runs the same way as the two sequences `I1 -> I2` and
+// `I2 -> I1` (N9), whose matches one event completes come in the order of
+// the input positions of I1's event, then I2's.
 //
 // A match record binds the aliases of every alternative, in the order
 // they first appear: those of other alternatives are unbound (null,
 // count 0).
 type altPatternOp struct {
-	rt     *Runtime
-	stream string
-	alts   []*patternOp
-	slots  []aliasSlot
-	remap  [][]int // per alternative, per step: its slot
-	cur    []int   // per alternative: the next of its relevant rows
-	ms     []match
-	alt    []int // per entry of ms: its alternative
-	evs    []event.Event
-	binds  [][][]event.Event
-	slab   [][]event.Event
-	evSlab []event.Event
+	rt      *Runtime
+	stream  string
+	alts    []*patternOp
+	slots   []aliasSlot
+	remap   [][]int // per alternative, per step: its slot
+	cur     []int   // per alternative: the next of its relevant rows
+	ms      []match
+	alt     []int // per entry of ms: its alternative
+	evs     []event.Event
+	binds   [][][]event.Event
+	slab    [][]event.Event
+	evSlab  []event.Event
+	side    []int  // per alternative: the side of the OR it runs
+	andSide []bool // per side: an AND, whose matches of one event go by positions
 }
 
+// andSequences returns the sequences I1 -> I2 and I2 -> I1 that run
+// `I1 AND I2`: the item that comes second also satisfies its Closing
+// conjuncts.
+func andSequences(p *planner.Pattern) []*planner.Pattern {
+	seq := func(first, second planner.PatternStep) *planner.Pattern {
+		q := *p
+		q.And = false
+		if second.Closing != nil {
+			second.Pred = andExpr(second.Pred, second.Closing)
+			second.Closing = nil
+		}
+		q.Steps = []planner.PatternStep{first, second}
+		return &q
+	}
+	return []*planner.Pattern{seq(p.Steps[0], p.Steps[1]), seq(p.Steps[1], p.Steps[0])}
+}
+
+// newAltPatternOp runs p: the sides of an OR pattern, or the two
+// sequences of an AND pattern.
 func newAltPatternOp(rt *Runtime, si int, s *planner.Stream, p *planner.Pattern) *altPatternOp {
 	o := &altPatternOp{rt: rt, stream: s.Name}
-	for _, ap := range p.Alts {
-		a := newPatternOp(rt, si, s, ap)
-		var remap []int
-		for _, st := range a.slots {
-			i := slices.IndexFunc(o.slots, func(x aliasSlot) bool { return x.name == st.name })
-			if i < 0 {
-				i = len(o.slots)
-				o.slots = append(o.slots, aliasSlot{name: st.name})
-			}
-			o.slots[i].many = o.slots[i].many || st.many
-			remap = append(remap, i)
+	sides := p.Alts
+	if len(sides) == 0 {
+		sides = []*planner.Pattern{p}
+	}
+	for side, sp := range sides {
+		seqs := []*planner.Pattern{sp}
+		if sp.And {
+			seqs = andSequences(sp)
 		}
-		o.alts = append(o.alts, a)
-		o.remap = append(o.remap, remap)
+		o.andSide = append(o.andSide, sp.And)
+		for _, q := range seqs {
+			a := newPatternOp(rt, si, s, q)
+			var remap []int
+			for _, st := range a.slots {
+				i := slices.IndexFunc(o.slots, func(x aliasSlot) bool { return x.name == st.name })
+				if i < 0 {
+					i = len(o.slots)
+					o.slots = append(o.slots, aliasSlot{name: st.name})
+				}
+				o.slots[i].many = o.slots[i].many || st.many
+				remap = append(remap, i)
+			}
+			o.alts = append(o.alts, a)
+			o.side = append(o.side, side)
+			o.remap = append(o.remap, remap)
+		}
 	}
 	o.cur = make([]int, len(o.alts))
 	return o
@@ -71,6 +109,16 @@ func (o *altPatternOp) runMany(c *chunk) []*chunk {
 				o.cur[i]++
 			}
 		}
+		for i := 0; i < len(o.ms); {
+			j := i + 1
+			for j < len(o.ms) && o.side[o.alt[j]] == o.side[o.alt[i]] {
+				j++
+			}
+			if o.andSide[o.side[o.alt[i]]] && j-i > 1 {
+				o.sortByPositions(i, j)
+			}
+			i = j
+		}
 		ms := o.rt.limitMatches(o.stream, o.ms)
 		for j, m := range ms {
 			a := o.alt[j]
@@ -89,6 +137,26 @@ func (o *altPatternOp) runMany(c *chunk) []*chunk {
 		a.reuseRemoved()
 	}
 	return out
+}
+
+// sortByPositions orders the matches of one event from an AND's two
+// sequences by the input positions of their events in binding order,
+// and a run one event started as I1 before the one it started as I2.
+func (o *altPatternOp) sortByPositions(from, to int) {
+	type entry struct {
+		m   match
+		alt int
+	}
+	es := make([]entry, 0, to-from)
+	for i := from; i < to; i++ {
+		es = append(es, entry{o.ms[i], o.alt[i]})
+	}
+	slices.SortStableFunc(es, func(a, b entry) int {
+		return cmp.Or(comparePositions(a.m.at, b.m.at), cmp.Compare(a.alt, b.alt))
+	})
+	for i, e := range es {
+		o.ms[from+i], o.alt[from+i] = e.m, e.alt
+	}
 }
 
 // widen places an alternative's bindings at their slots.
@@ -138,11 +206,12 @@ func (o *altPatternOp) fire(w int64, root *prov) []*chunk {
 		alt   int
 		key   int32
 		start int64 // input position of the run's first event
+		at    [][]int64
 	}
 	var all []fired
 	for i, a := range o.alts {
 		for _, m := range a.fireMatches(w) {
-			all = append(all, fired{ev: a.record(m), binds: o.widen(i, m.binds), ts: m.ts, alt: i, key: m.key, start: firstPosition(m.at)})
+			all = append(all, fired{ev: a.record(m), binds: o.widen(i, m.binds), ts: m.ts, alt: i, key: m.key, start: firstPosition(m.at), at: m.at})
 		}
 	}
 	// By deadline, then partition key (explicit partitions), then run
@@ -161,7 +230,12 @@ func (o *altPatternOp) fire(w int64, root *prov) []*chunk {
 		if x.alt == y.alt {
 			return 0
 		}
-		return cmp.Or(cmp.Compare(x.start, y.start), cmp.Compare(x.alt, y.alt))
+		if c := cmp.Or(cmp.Compare(x.start, y.start), cmp.Compare(o.side[x.alt], o.side[y.alt])); c != 0 {
+			return c
+		}
+		// The two sequences of one AND: by positions in binding order,
+		// then the run started as I1 first.
+		return cmp.Or(comparePositions(x.at, y.at), cmp.Compare(x.alt, y.alt))
 	})
 	evs := make([]event.Event, len(all))
 	binds := make([][][]event.Event, len(all))

@@ -331,7 +331,7 @@ func (rt *Runtime) compileStream(si int, s *planner.Stream) (*streamExec, error)
 			}
 		case *planner.Pattern:
 			var po timedOp = newPatternOp(rt, si, s, op)
-			if len(op.Alts) > 0 {
+			if len(op.Alts) > 0 || op.And {
 				po = newAltPatternOp(rt, si, s, op)
 			}
 			se.multi[i] = po

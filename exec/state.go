@@ -16,7 +16,7 @@ import (
 // and recovery build on it.
 
 // snapshotVersion changes whenever the layout does.
-const snapshotVersion = 2
+const snapshotVersion = 3
 
 // ErrBadSnapshot marks a snapshot that cannot be loaded.
 var ErrBadSnapshot = errors.New("bad snapshot")
@@ -526,7 +526,8 @@ func (op *patternOp) snapshot(w *stateWriter) {
 			}
 			w.int(x.id)
 			w.int(x.start)
-			w.int(int64(x.pos))
+			w.int(int64(x.prog))
+			w.int(int64(x.bar))
 			w.int(x.last)
 			w.int(x.bornW)
 			w.bool(x.waiting)
@@ -550,9 +551,9 @@ func (op *patternOp) restore(r *stateReader) error {
 		var part partition
 		nr := r.count()
 		for j := 0; j < nr && r.err == nil; j++ {
-			x := &run{id: r.int(), start: r.int(), pos: int(r.int()), last: r.int(), bornW: r.int(), waiting: r.bool(),
+			x := &run{id: r.int(), start: r.int(), prog: int(r.int()), bar: int(r.int()), last: r.int(), bornW: r.int(), waiting: r.bool(),
 				binds: make([][]event.Event, n), at: make([][]int64, n)}
-			if x.pos < 0 || x.pos > n {
+			if x.prog < 0 || x.prog >= n || x.bar < 0 || x.bar > n {
 				r.fail("pattern run")
 				break
 			}

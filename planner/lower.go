@@ -46,9 +46,6 @@ type lowerer struct {
 	contexts map[string]bool
 	events   map[string]*vpl.EventDecl
 	patterns map[string]*vpl.PatternDecl
-	// allFeatures lowers the pattern constructs the runtime does not run
-	// yet (patternSupported); only the planner's tests set it.
-	allFeatures bool
 }
 
 // scope resolves names inside an expression.

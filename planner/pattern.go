@@ -15,7 +15,7 @@ import (
 // Named patterns (VPL.md §2) add three forms, whose run semantics
 // docs/patterns.md ("Named patterns") fixes: optional steps
 // (PatternStep.Optional), `I1 AND I2` (And) and `P1 OR P2` (Alts).
-// Lowering refuses each until patternSupported says the runtime runs it.
+// The pattern runtime (exec) runs all three.
 type Pattern struct {
 	Steps  []PatternStep
 	Nots   []PatternNot

@@ -13,58 +13,12 @@ import (
 // file only builds the representation (Pattern.Alts, Pattern.And,
 // PatternStep.Optional, PatternNot.SkipFrom).
 
-// patternFeature is a construct of named patterns whose meaning is settled
-// and which lowering represents, but which the pattern runtime may not run
-// yet.
-type patternFeature int
-
-const (
-	featureOptional         patternFeature = iota + 1 // `T?`: PatternStep.Optional without Kleene
-	featureZeroOrMore                                 // `T*`: PatternStep.Optional with Kleene
-	featureAnd                                        // `I1 AND I2`: Pattern.And, PatternStep.Closing
-	featureOr                                         // `P1 OR P2`: Pattern.Alts
-	featureNotAfterOptional                           // a NOT item after an optional item: PatternNot.SkipFrom
-)
-
-var featureText = map[patternFeature]string{
-	featureOptional:         "the ? quantifier is",
-	featureZeroOrMore:       "the * quantifier is",
-	featureAnd:              "AND patterns are",
-	featureOr:               "OR patterns are",
-	featureNotAfterOptional: "a NOT item after an optional item is",
-}
-
-// patternSupported reports whether the pattern runtime (exec) runs f.
-// Lowering refuses a program that uses a construct for which it is false,
-// at the construct's position, so that no program ever runs with another
-// meaning than the one written down. The change that teaches the runtime
-// a construct returns true for it here.
-func patternSupported(f patternFeature) bool {
-	switch f {
-	case featureOptional, featureZeroOrMore, featureAnd, featureNotAfterOptional:
-		return false
-	}
-	return true
-}
-
-// require refuses f at pos unless the runtime supports it (or the lowerer
-// lowers everything, for the planner's own tests).
-func (l *lowerer) require(f patternFeature, pos vpl.Pos) error {
-	if patternSupported(f) || l.allFeatures {
-		return nil
-	}
-	return l.errorf(pos, "%s not supported yet", featureText[f])
-}
-
 // lowerNamedPattern lowers the named pattern d, used as a stream source,
 // into p and its clauses into p and st; sc.aliases receives every alias of
 // the pattern.
 func (l *lowerer) lowerNamedPattern(p *Pattern, d *vpl.PatternDecl, st *Stream, sc *scope) error {
-	sides, orPos := orSides(d.Pattern)
+	sides := orSides(d.Pattern)
 	if len(sides) > 1 {
-		if err := l.require(featureOr, orPos); err != nil {
-			return err
-		}
 		types := map[string]string{} // alias -> type, "" when sides disagree
 		for _, side := range sides {
 			for _, it := range itemsOf(side) {
@@ -136,18 +90,13 @@ func (l *lowerer) lowerNamedPattern(p *Pattern, d *vpl.PatternDecl, st *Stream, 
 }
 
 // orSides flattens `P1 OR P2 OR ...` (parenthesised groups included) into
-// its sides, in written order, and returns the position of the first OR.
-func orSides(e vpl.PatternExpr) ([]vpl.PatternExpr, vpl.Pos) {
+// its sides, in written order.
+func orSides(e vpl.PatternExpr) []vpl.PatternExpr {
 	b, ok := e.(*vpl.PatternBinary)
 	if !ok || b.Op != "OR" {
-		return []vpl.PatternExpr{e}, vpl.Pos{}
+		return []vpl.PatternExpr{e}
 	}
-	xs, xpos := orSides(b.X)
-	ys, _ := orSides(b.Y)
-	if len(xs) == 1 {
-		xpos = b.Pos
-	}
-	return append(xs, ys...), xpos
+	return append(orSides(b.X), orSides(b.Y)...)
 }
 
 // itemsOf lists the items of a pattern expression in written order.
@@ -187,7 +136,6 @@ func (l *lowerer) lowerPatternExpr(p *Pattern, e vpl.PatternExpr, aliases map[st
 // step, each NOT item a negation guarding the gap it stands in.
 func (l *lowerer) lowerSeq(p *Pattern, pos vpl.Pos, items []vpl.PatternExpr, aliases map[string]aliasRef) error {
 	first := len(p.Nots)
-	var notPos []vpl.Pos
 	mandatory := false
 	for _, it := range items {
 		item, ok := it.(*vpl.PatternItem)
@@ -208,7 +156,6 @@ func (l *lowerer) lowerSeq(p *Pattern, pos vpl.Pos, items []vpl.PatternExpr, ali
 				n.Pred = pred
 			}
 			p.Nots = append(p.Nots, n)
-			notPos = append(notPos, item.Pos)
 			continue
 		}
 		kleene, optional := false, false
@@ -217,14 +164,8 @@ func (l *lowerer) lowerSeq(p *Pattern, pos vpl.Pos, items []vpl.PatternExpr, ali
 			kleene = true
 		case '?':
 			optional = true
-			if err := l.require(featureOptional, item.Pos); err != nil {
-				return err
-			}
 		case '*':
 			kleene, optional = true, true
-			if err := l.require(featureZeroOrMore, item.Pos); err != nil {
-				return err
-			}
 		}
 		mandatory = mandatory || !optional
 		for i := first; i < len(p.Nots); i++ {
@@ -249,9 +190,6 @@ func (l *lowerer) lowerSeq(p *Pattern, pos vpl.Pos, items []vpl.PatternExpr, ali
 			}
 		}
 		if from := max(last, 1); from < n.After {
-			if err := l.require(featureNotAfterOptional, notPos[i-first]); err != nil {
-				return err
-			}
 			n.SkipFrom = from
 		}
 	}
@@ -263,9 +201,6 @@ func (l *lowerer) lowerSeq(p *Pattern, pos vpl.Pos, items []vpl.PatternExpr, ali
 // event arrives, both bound (PatternStep.Closing); the others when an
 // event is offered.
 func (l *lowerer) lowerAnd(p *Pattern, b *vpl.PatternBinary, aliases map[string]aliasRef) error {
-	if err := l.require(featureAnd, b.Pos); err != nil {
-		return err
-	}
 	var items [2]*vpl.PatternItem
 	for i, x := range []vpl.PatternExpr{b.X, b.Y} {
 		it, ok := x.(*vpl.PatternItem)

@@ -9,9 +9,8 @@ import (
 	"github.com/varpulis/varpulis-go/vpl"
 )
 
-// lowerNamed checks src and lowers it; with all, also the pattern
-// constructs the runtime does not run yet (patternSupported).
-func lowerNamed(t *testing.T, src string, all bool) (*Plan, error) {
+// lowerNamed checks src and lowers it.
+func lowerNamed(t *testing.T, src string) (*Plan, error) {
 	t.Helper()
 	prog, diags := vpl.ParseFile("test.vpl", []byte(src), nil)
 	if vpl.HasErrors(diags) {
@@ -20,65 +19,18 @@ func lowerNamed(t *testing.T, src string, all bool) (*Plan, error) {
 	if d := vpl.Check(prog); vpl.HasErrors(d) {
 		t.Fatalf("check: %s", vpl.Format(d, prog.Files))
 	}
-	if !all {
-		return LowerVPL(prog)
-	}
-	// As LowerVPL does.
-	l := &lowerer{
-		plan:        &Plan{EventTime: map[string]string{}, Connectors: map[string]string{}},
-		globals:     map[string]int{},
-		funcs:       map[string]*Function{},
-		fnDecls:     map[string]*vpl.FnDecl{},
-		contexts:    map[string]bool{},
-		allFeatures: true,
-	}
-	if err := l.lower(prog); err != nil {
-		return nil, err
-	}
-	return l.plan, nil
+	return LowerVPL(prog)
 }
 
 // matcherOf lowers src with every construct and returns its first
 // stream's matcher and EXPLAIN text.
 func matcherOf(t *testing.T, src string) (*Pattern, string) {
 	t.Helper()
-	p, err := lowerNamed(t, src, true)
+	p, err := lowerNamed(t, src)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return p.Streams[0].Ops[0].(*Pattern), ExplainText(p)
-}
-
-// TestPatternGate checks that every construct the runtime does not run
-// yet is refused at its position, with the planner's kind of error.
-func TestPatternGate(t *testing.T) {
-	cases := []struct{ src, at, msg string }{
-		{"pattern P = SEQ(A as a, B? as b)\nstream S = P .emit(x: a.v)", "1:25", "the ? quantifier is not supported yet"},
-		{"pattern P = SEQ(A as a, B* as b)\nstream S = P .emit(x: a.v)", "1:25", "the * quantifier is not supported yet"},
-		{"pattern P = A as a AND B as b\nstream S = P .emit(x: a.v)", "1:20", "AND patterns are not supported yet"},
-	}
-	for _, c := range cases {
-		_, err := lowerNamed(t, c.src, false)
-		le, ok := err.(*LowerError)
-		if !ok {
-			t.Errorf("%s: want a LowerError, got %v", c.src, err)
-			continue
-		}
-		if got := le.Error(); got != c.at+": "+c.msg {
-			t.Errorf("%s:\n got %s\nwant %s: %s", c.src, got, c.at, c.msg)
-		}
-		if _, err := lowerNamed(t, c.src, true); err != nil {
-			t.Errorf("%s: with every feature: %v", c.src, err)
-		}
-	}
-	for f := range featureText {
-		if patternSupported(f) {
-			continue
-		}
-		if featureText[f] == "" {
-			t.Errorf("feature %d has no text", f)
-		}
-	}
 }
 
 // TestPatternRefusals checks the constructs refused whatever the runtime
@@ -93,7 +45,7 @@ func TestPatternRefusals(t *testing.T) {
 		{"pattern P = A as a AND B as b\nstream S = P .where(a.v > 1) .emit()", "2:15: a .where before the first -> step joins step 1's predicate"},
 	}
 	for _, c := range cases {
-		_, err := lowerNamed(t, c.src, true)
+		_, err := lowerNamed(t, c.src)
 		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
 			t.Errorf("%s:\n got %v\nwant %s…", c.src, err, c.want)
 		}
@@ -150,15 +102,6 @@ func TestNotAfterOptional(t *testing.T) {
 		n := p.Nots[0]
 		if n.After != c.after || n.Before != c.before || n.SkipFrom != c.from || n.Trailing != c.trailing {
 			t.Errorf("SEQ(%s): %+v, want after %d before %d skip from %d trailing %v", c.seq, n, c.after, c.before, c.from, c.trailing)
-		}
-	}
-	_, err := lowerNamed(t, "pattern P = SEQ(A, B?, NOT X, C)\nstream S = P .emit()", false)
-	if err == nil || !strings.HasPrefix(err.Error(), "1:") {
-		t.Fatalf("want a refusal, got %v", err)
-	}
-	for _, msg := range []string{"the ? quantifier is not supported yet"} {
-		if !strings.Contains(err.Error(), msg) {
-			t.Errorf("got %v", err)
 		}
 	}
 }
@@ -245,7 +188,7 @@ stream S = P .not(X where k == a.k) .within(10s) .emit(a: a.v, c: c.v)`)
 	}
 	pl, err := lowerNamed(t, `
 pattern P = SEQ(A as a, B where k == a.k as b) OR SEQ(C as c, D where k == c.k as d)
-stream S = P .emit(a: a.v)`, true)
+stream S = P .emit(a: a.v)`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,7 +208,7 @@ stream S = P .emit(a: a.v)`, true)
 // TestNamedPatternNotInputs checks that a .not on a stream whose source is
 // a named pattern reads the negated type.
 func TestNamedPatternNotInputs(t *testing.T) {
-	p, err := lowerNamed(t, "pattern P = SEQ(A as a, B as b)\nstream S = P .not(C where x == a.x) .emit()", false)
+	p, err := lowerNamed(t, "pattern P = SEQ(A as a, B as b)\nstream S = P .not(C where x == a.x) .emit()")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,9 +222,7 @@ func TestNamedPatternNotInputs(t *testing.T) {
 }
 
 // TestNamedFeatureCases lowers the named-pattern feature cases of
-// cmd/varpulis (pending there until the runtime runs them): every
-// construct they use lowers, and each is refused today exactly when
-// patternSupported says so.
+// cmd/varpulis: every construct they use lowers.
 func TestNamedFeatureCases(t *testing.T) {
 	files, _ := filepath.Glob("../cmd/varpulis/testdata/features/named_*/program.vpl")
 	if len(files) == 0 {
@@ -292,11 +233,7 @@ func TestNamedFeatureCases(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := lowerNamed(t, string(src), true); err != nil {
-			t.Errorf("%s: %v", f, err)
-		}
-		_, err = lowerNamed(t, string(src), false)
-		if err != nil && !strings.HasSuffix(err.Error(), "not supported yet") {
+		if _, err := lowerNamed(t, string(src)); err != nil {
 			t.Errorf("%s: %v", f, err)
 		}
 	}

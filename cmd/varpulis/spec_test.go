@@ -11,18 +11,8 @@ import (
 // specPending lists the worked examples of VPL.md §10 that need operators
 // of later work (windows, patterns, joins, trends); every other example
 // must give exactly its stated output.
-//
-// The named-pattern feature cases (testdata/features/named_*) wait for the
-// pattern runtime: each needs the constructs that planner.patternSupported
-// still refuses. Delete an entry in the change that makes patternSupported
-// return true for what it lists.
 var specPending = map[string]string{
-
 	"E20": "trend aggregation",
-
-	"named_optional":           "the ? and * pattern items in the runtime (planner.patternSupported)",
-	"named_and":                "AND patterns in the runtime (planner.patternSupported)",
-	"named_not_after_optional": "? items and a NOT item after them in the runtime (planner.patternSupported)",
 }
 
 // runCLI runs the varpulis command in-process.
