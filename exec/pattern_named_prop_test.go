@@ -66,3 +66,29 @@ func TestNamedPatternsAgainstOracle(t *testing.T) {
 		}
 	}
 }
+
+// TestNamedPatternSnapshotRestore cuts named-pattern runs anywhere (runs
+// with progress, bars, waiting absences, both sides of OR and AND),
+// restores into a fresh runtime and requires the oracle's output.
+func TestNamedPatternSnapshotRestore(t *testing.T) {
+	n := 600
+	if testing.Short() {
+		n = 100
+	}
+	r := rand.New(rand.NewPCG(41, 43))
+	for i := range n {
+		p, evs := patternoracle.RandomNamed(r)
+		if len(evs) == 0 {
+			continue
+		}
+		src := p.VPL()
+		want := strings.Join(patternoracle.Matches(p, evs), "\n")
+		seed := r.Uint64()
+		cut := r.IntN(len(evs))
+		got, _ := runCut(t, src, evs, rand.New(rand.NewPCG(seed, 1)), cut)
+		if strings.Join(got, "\n") != want {
+			t.Fatalf("case %d, cut after event %d\nprogram:\n%s\ninput:\n%s\n got:\n%s\nwant:\n%s", i, cut, src,
+				patternoracle.Evt(evs), strings.Join(got, "\n"), want)
+		}
+	}
+}
