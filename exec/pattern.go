@@ -49,6 +49,8 @@ type patternOp struct {
 	// partitions.
 	keyField [1]string
 	aliases  []string // per step
+	// fixedDeadlines: no per-step within, so a run's deadline never moves.
+	fixedDeadlines bool
 	// reach[b+1] is the furthest step a run with progress b may bind: the
 	// first mandatory step after b (the last step when none is).
 	reach    []int
@@ -166,6 +168,10 @@ func (h *runHeap) pop() waitingRun {
 type partition struct {
 	runs    []*run
 	waiting []*run
+	// expiry is at most the earliest deadline of runs (when deadlines do
+	// not move, see fixedDeadlines): a watermark up to it expires none, so
+	// the runs need not be visited for that.
+	expiry int64
 }
 
 // run is one partial match.
@@ -202,9 +208,13 @@ func newPatternOp(rt *Runtime, si int, s *planner.Stream, p *planner.Pattern) *p
 		}
 		op.reach[b+1] = min(m, len(p.Steps)-1)
 	}
+	op.fixedDeadlines = true
 	for k, st := range p.Steps {
 		if !st.Optional {
 			op.lastMand = k
+		}
+		if st.Within > 0 {
+			op.fixedDeadlines = false
 		}
 	}
 	for k, st := range p.Steps {
@@ -407,7 +417,7 @@ func (op *patternOp) prepare(c *chunk) {
 	}
 	op.kbuf = op.keyIDs(c, op.rel)
 	for len(op.parts) < op.keys.Len() {
-		op.parts = append(op.parts, partition{})
+		op.parts = append(op.parts, partition{expiry: math.MaxInt64})
 	}
 	if op.swept += len(c.sel); op.swept > 1<<16 && len(c.sel) > 0 {
 		op.sweep(subSat(c.maxTsAt(c.sel[len(c.sel)-1]), op.rt.dacc[op.si]))
@@ -417,7 +427,11 @@ func (op *patternOp) prepare(c *chunk) {
 // prune removes dead runs from a partition, and those the watermark w
 // expired when w is given.
 func (op *patternOp) prune(part *partition, w int64, expire bool) {
+	if expire && op.fixedDeadlines && w <= part.expiry {
+		return
+	}
 	j := 0
+	expiry := int64(math.MaxInt64)
 	for _, x := range part.runs {
 		if x.dead || expire && op.gone(x, w) {
 			if op.recycle {
@@ -431,9 +445,11 @@ func (op *patternOp) prune(part *partition, w int64, expire bool) {
 		}
 		part.runs[j] = x
 		j++
+		expiry = min(expiry, op.deadline(x))
 	}
 	clear(part.runs[j:])
 	part.runs = part.runs[:j]
+	part.expiry = expiry
 }
 
 // apart reports whether x waits apart from the runs events visit: an
@@ -498,7 +514,11 @@ func (op *patternOp) reuseRemoved() {
 // mark fills ok with whether each selected row is of type typ and passes
 // the candidate-only predicate.
 func (op *patternOp) mark(ok []bool, c *chunk, typ string, p predicate) {
-	clear(ok)
+	// Only the selected rows are read: a batch split at watermark
+	// triggers comes as many small selections of one domain.
+	for _, r := range c.sel {
+		ok[r] = false
+	}
 	sel := c.sel
 	if c.types != nil {
 		// A chunk of several types: the rows of this one.
@@ -623,6 +643,7 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 	if len(branches) > 0 {
 		for _, b := range branches {
 			op.track(k, b)
+			part.expiry = min(part.expiry, op.deadline(b))
 		}
 		// Both lists are in run-start order (a copy has its original's
 		// id): merge them, copies after the runs of the same start.
@@ -802,6 +823,7 @@ func (op *patternOp) start(c *chunk, r, k int32, ts, w, pos int64) {
 		op.settle(k, x, r)
 		if !x.dead {
 			part.runs = append(part.runs, x)
+			part.expiry = min(part.expiry, op.deadline(x))
 			op.track(k, x)
 		}
 		if op.p.Policy != "any" {
@@ -1046,9 +1068,12 @@ func (op *patternOp) bound(ts int64) int64 {
 		return math.MaxInt64
 	}
 	b := addSat(ts, op.p.Within+1) // a run this event starts
+	w := op.rt.W(op.si)
 	for len(op.liveRuns) > 0 {
 		top := op.liveRuns[0]
-		if top.r.dead || top.r.waiting {
+		// A run the watermark expired is removed before any event could
+		// complete it: it can fall due no more.
+		if top.r.dead || top.r.waiting || op.gone(top.r, w) {
 			op.liveRuns.pop()
 			continue
 		}
