@@ -295,22 +295,28 @@ func rowsChunks(evs []event.Event, p *prov, prow, seq []int32) []*chunk {
 			end++
 		}
 		run := evs[start:end]
-		c := &chunk{typ: run[0].Type, n: len(run), ts: make([]int64, len(run)), prov: p}
+		n, nf := len(run), len(run[0].Fields)
+		// One allocation per kind of memory, not per column.
+		ints := make([]int64, n)
+		sel := make([]int32, n)
+		vals := make([]event.Value, n*nf)
+		vecs := make([]vec, nf)
+		c := &chunk{typ: run[0].Type, n: n, ts: ints, prov: p, names: make([]string, nf), cols: make([]*vec, nf)}
 		if prow != nil {
 			c.up = &upMap{prow: prow[start:end], seq: seq[start:end]}
 		}
 		for i := range run {
 			c.ts[i] = run[i].TS
 		}
-		for f := range run[0].Fields {
-			v := &vec{kind: planner.KindAny, vals: make([]event.Value, len(run))}
+		for f := range nf {
+			v := &vecs[f]
+			v.kind, v.vals = planner.KindAny, vals[f*n:(f+1)*n:(f+1)*n]
 			for i := range run {
 				v.vals[i] = run[i].Fields[f].Value
 			}
-			c.names = append(c.names, run[0].Fields[f].Name)
-			c.cols = append(c.cols, v)
+			c.names[f], c.cols[f] = run[0].Fields[f].Name, v
 		}
-		c.sel = identity(nil, len(run))
+		c.sel = identity(sel, n)
 		out = append(out, c)
 		start = end
 	}

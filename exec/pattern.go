@@ -1023,22 +1023,36 @@ func matchChunks(slots []aliasSlot, evs []event.Event, binds [][][]event.Event, 
 	start := 0
 	for _, c := range chunks {
 		rows := binds[start : start+c.n]
-		for k, st := range slots {
-			av := &aliasVec{name: st.name}
+		// One allocation per kind of memory, not per alias.
+		avs := make([]aliasVec, len(slots))
+		c.aliases = make([]*aliasVec, len(slots))
+		nOne, nMany := 0, 0
+		for _, st := range slots {
 			if st.many {
-				av.many = make([][]event.Event, c.n)
+				nMany++
+			} else {
+				nOne++
+			}
+		}
+		ones := make([]event.Event, nOne*c.n)
+		manys := make([][]event.Event, nMany*c.n)
+		for k, st := range slots {
+			av := &avs[k]
+			av.name = st.name
+			if st.many {
+				av.many, manys = manys[:c.n:c.n], manys[c.n:]
 				for i := range rows {
 					av.many[i] = rows[i][k]
 				}
 			} else {
-				av.one = make([]event.Event, c.n)
+				av.one, ones = ones[:c.n:c.n], ones[c.n:]
 				for i := range rows {
 					if len(rows[i][k]) > 0 {
 						av.one[i] = rows[i][k][0]
 					}
 				}
 			}
-			c.aliases = append(c.aliases, av)
+			c.aliases[k] = av
 		}
 		start += c.n
 	}
