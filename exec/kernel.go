@@ -40,6 +40,8 @@ func (rt *Runtime) compile(e planner.Expr) kernel {
 		return &isNullK{not: e.Not, x: rt.compile(e.X)}
 	case *planner.Cond:
 		return &condK{c: rt.compilePred(e.If), t: rt.compile(e.Then), f: rt.compile(e.Else)}
+	case *planner.AliasField:
+		return &aliasFieldK{alias: e.Alias, field: e.Field}
 	}
 	// Everything else is evaluated row by row by the reference evaluator.
 	return &rowK{rt: rt, e: e}
@@ -86,6 +88,44 @@ func (k *typeK) eval(c *chunk, sel []int32) *vec {
 		k.out = vec{isConst: true, kind: event.KindString, c: event.String(c.typ)}
 	}
 	return &k.out
+}
+
+// aliasFieldK reads a field of the event bound to an alias at each row (a
+// Kleene alias: its last event; unbound: null), VPL.md §4.5.8. The events
+// of one alias mostly share their layout, so the field's position in the
+// last event read is tried first.
+type aliasFieldK struct {
+	alias, field string
+	hint         int
+	out          vec
+}
+
+func (k *aliasFieldK) eval(c *chunk, sel []int32) *vec {
+	k.out = vec{kind: planner.KindAny, vals: grow(k.out.vals, c.n)}
+	a := c.alias(k.alias)
+	for _, r := range sel {
+		v := event.Null
+		if a != nil {
+			if ev := a.last(int(r)); ev != nil {
+				v = k.get(ev)
+			}
+		}
+		k.out.vals[r] = v
+	}
+	return &k.out
+}
+
+func (k *aliasFieldK) get(ev *event.Event) event.Value {
+	if k.hint < len(ev.Fields) && ev.Fields[k.hint].Name == k.field {
+		return ev.Fields[k.hint].Value
+	}
+	for i := range ev.Fields {
+		if ev.Fields[i].Name == k.field {
+			k.hint = i
+			return ev.Fields[i].Value
+		}
+	}
+	return event.Null
 }
 
 // rowK evaluates an expression row by row with the reference evaluator.
