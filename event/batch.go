@@ -69,6 +69,11 @@ type Batch struct {
 	// (the engine reports rejections and errors per event position); nil
 	// when the rows have no line numbers.
 	Lines []int
+	// Dicts, when set, holds per column (indexed as Rec's columns, 0 being
+	// ts) the dictionary encoding of a string column with few distinct
+	// values, or nil (see Dict). Whoever builds a new record from Rec's
+	// columns drops or rebuilds it.
+	Dicts []*Dict
 }
 
 // TypeAt returns the type of row.

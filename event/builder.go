@@ -61,6 +61,7 @@ type column struct {
 	fixed []int64 // bool (0/1), int, float bits, timestamp, duration
 	data  []byte  // string bytes or AppendBinary encodings
 	offs  []int32 // offsets into data, one per row plus one
+	dict  dictBuilder
 }
 
 // maxColumnBytes closes a batch early when a string or any column holds
@@ -217,6 +218,7 @@ func (c *column) reset(name string) {
 	c.fixed = keep(c.fixed)
 	c.data = keep(c.data)
 	c.offs = append(keep(c.offs), 0)
+	c.dict.open(name)
 }
 
 // keep empties s for reuse, or drops it when it grew too large.
@@ -235,6 +237,9 @@ func (c *column) add(row int, v Value) {
 	}
 	if v.kind == KindNull {
 		c.nulls++
+		if c.dict.on {
+			c.dict.null()
+		}
 		switch c.kind {
 		case KindString, kindAny:
 			c.offs = append(c.offs, int32(len(c.data)))
@@ -250,6 +255,9 @@ func (c *column) add(row int, v Value) {
 	c.valid[row>>3] |= 1 << (row & 7)
 	switch c.kind {
 	case KindString:
+		if c.dict.on {
+			c.dict.add(v.s)
+		}
 		c.data = append(c.data, v.s...)
 		c.offs = append(c.offs, int32(len(c.data)))
 	case kindAny:
@@ -269,6 +277,9 @@ func (c *column) retype(rows int, k Kind) {
 		return
 	case c.kind == KindNull && k <= KindDuration:
 		c.kind = k
+		if k != KindString {
+			c.dict.stop(false)
+		}
 		if k == KindString {
 			for range rows {
 				c.offs = append(c.offs, 0)
@@ -280,6 +291,7 @@ func (c *column) retype(rows int, k Kind) {
 		}
 		return
 	}
+	c.dict.stop(false)
 	// Re-encode rows 0..rows-1 as AppendBinary cells in fresh buffers.
 	var data []byte
 	offs := make([]int32, 1, rows+2)
@@ -321,8 +333,19 @@ func (b *BatchBuilder) closeBatch() {
 	b.slabOff = 0
 	arrs := make([]arrow.Array, 1+len(b.cols))
 	arrs[0] = b.fixedArray(tsType, nil, 0, b.ts)
+	var dicts []*Dict
 	for i := range b.cols {
-		arrs[i+1] = b.cols[i].finish(b, n)
+		c := &b.cols[i]
+		arrs[i+1] = c.finish(b, n)
+		if c.kind != KindString {
+			continue
+		}
+		if d := c.dict.finish(n); d != nil {
+			if dicts == nil {
+				dicts = make([]*Dict, 1+len(b.cols))
+			}
+			dicts[i+1] = d
+		}
 	}
 	b.slab.Release() // the column buffers hold it
 	b.slab = nil
@@ -340,7 +363,7 @@ func (b *BatchBuilder) closeBatch() {
 		types = make([]string, n)
 		copy(types, b.types)
 	}
-	b.done = append(b.done, Batch{Type: b.typ, Types: types, Rec: rec, Lines: lines})
+	b.done = append(b.done, Batch{Type: b.typ, Types: types, Rec: rec, Lines: lines, Dicts: dicts})
 	b.rows = 0
 }
 

@@ -29,6 +29,9 @@ type vec struct {
 	field arrow.Field
 	// vals holds computed values of KindAny vectors.
 	vals []event.Value
+	// dict, for a string column of an input batch, is its dictionary
+	// encoding when the batch has one (see keyIndex.ids).
+	dict *event.Dict
 }
 
 // isValid reports whether row is non-null.
@@ -359,7 +362,11 @@ func chunkFromBatch(b event.Batch, sel []int32) *chunk {
 	c.cols = make([]*vec, 0, len(fields)-1)
 	for i := 1; i < len(fields); i++ {
 		c.names = append(c.names, fields[i].Name)
-		c.cols = append(c.cols, vecFromArrow(fields[i], rec.Column(i)))
+		v := vecFromArrow(fields[i], rec.Column(i))
+		if d := b.Dict(i); d != nil && len(d.Codes) == n && v.kind == event.KindString {
+			v.dict = d
+		}
+		c.cols = append(c.cols, v)
 	}
 	c.sel = identity(sel, n)
 	return c

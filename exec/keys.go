@@ -1,10 +1,7 @@
 package exec
 
 import (
-	"hash/maphash"
 	"math"
-	"math/bits"
-	"math/rand/v2"
 	"slices"
 	"strings"
 
@@ -18,18 +15,29 @@ import (
 // that allocates nothing; everything else goes through valueMap.
 type keyIndex struct {
 	fields   []string
-	strs     strIndex
-	short    [][16]byte // per key id: a string key of up to 16 bytes, zero-padded
-	longStrs bool       // some string key is longer
+	strs     event.StrTable // string keys (one key field)
+	short    [][16]byte     // per key id: a string key of up to 16 bytes, zero-padded
+	slen     []int32        // per key id: a string key's length
+	longStrs bool           // some string key is longer
 	ints     map[int64]int32
 	other    valueMap[int32]
 	vals     []event.Value // per key id: the first value seen (an array for several fields)
 	order    []int32       // key ids in key order (see sorted)
 	rank     []int32       // per key id: its position in order
+	// The key ids of the codes of the last dictionary numberings seen
+	// (batches from a few sources may alternate), most recent first.
+	dicts [4]dictIDs
+}
+
+// dictIDs holds the key ids of one dictionary numbering's codes (-1: not
+// looked up yet).
+type dictIDs struct {
+	space *event.DictSpace
+	ids   []int32
 }
 
 func newKeyIndex(fields []string) *keyIndex {
-	return &keyIndex{fields: fields, strs: newStrIndex(), ints: map[int64]int32{}}
+	return &keyIndex{fields: fields, ints: map[int64]int32{}}
 }
 
 // Len returns the number of keys seen.
@@ -49,10 +57,13 @@ func (k *keyIndex) ids(c *chunk, sel []int32, out []int32) []int32 {
 	if len(k.fields) == 1 {
 		if i := c.col(k.fields[0]); i >= 0 {
 			v := c.cols[i]
+			if s, ok := v.arr.(*array.String); ok && v.dict != nil {
+				return k.dictIds(c, s, v.dict, sel, out)
+			}
 			if s, ok := v.arr.(*array.String); ok && v.valid == nil {
 				for _, r := range sel {
 					str := s.Value(int(r))
-					id, ok := k.strs.find(str, k.vals)
+					id, ok := k.strs.Find(str)
 					if !ok {
 						id = k.newStr(str)
 					}
@@ -74,6 +85,47 @@ func (k *keyIndex) ids(c *chunk, sel []int32, out []int32) []int32 {
 	return out
 }
 
+// dictIds is ids over a dictionary-encoded string key column: a key is
+// looked up once per code of the dictionary's numbering, which spans the
+// batches of one builder, then each row costs one load.
+func (k *keyIndex) dictIds(c *chunk, s *array.String, d *event.Dict, sel []int32, out []int32) []int32 {
+	if k.dicts[0].space != d.Space {
+		i := 1
+		for i < len(k.dicts)-1 && k.dicts[i].space != d.Space {
+			i++
+		}
+		x := k.dicts[i]
+		if x.space != d.Space {
+			x = dictIDs{space: d.Space, ids: x.ids[:0]} // the least recent goes
+		}
+		copy(k.dicts[1:i+1], k.dicts[:i])
+		k.dicts[0] = x
+	}
+	x := &k.dicts[0]
+	for len(x.ids) < int(d.N) {
+		x.ids = append(x.ids, -1)
+	}
+	m, codes := x.ids, d.Codes
+	for _, r := range sel {
+		code := codes[r]
+		if uint32(code) >= uint32(len(m)) {
+			out = append(out, k.id(k.rowKey(c, r))) // null
+			continue
+		}
+		id := m[code]
+		if id < 0 {
+			if s.IsValid(int(r)) {
+				id = k.str(s.Value(int(r)))
+				m[code] = id
+			} else {
+				id = k.id(event.Null) // not this column's dictionary
+			}
+		}
+		out = append(out, id)
+	}
+	return out
+}
+
 // rowKey returns the key value of row r (strings copied).
 func (k *keyIndex) rowKey(c *chunk, r int32) event.Value {
 	if len(k.fields) == 1 {
@@ -87,7 +139,7 @@ func (k *keyIndex) rowKey(c *chunk, r int32) event.Value {
 }
 
 func (k *keyIndex) str(s string) int32 {
-	if id, ok := k.strs.find(s, k.vals); ok {
+	if id, ok := k.strs.Find(s); ok {
 		return id
 	}
 	return k.newStr(s)
@@ -96,14 +148,16 @@ func (k *keyIndex) str(s string) int32 {
 func (k *keyIndex) newStr(s string) int32 {
 	id := int32(len(k.vals))
 	k.vals = append(k.vals, event.String(strings.Clone(s)))
-	k.strs.add(id, k.vals)
+	k.strs.Add(s, id)
 	if len(s) > 16 {
 		k.longStrs = true
 	}
 	for len(k.short) < len(k.vals) {
 		k.short = append(k.short, [16]byte{})
+		k.slen = append(k.slen, 0)
 	}
 	copy(k.short[id][:], s)
+	k.slen[id] = int32(len(s))
 	return id
 }
 
@@ -151,16 +205,16 @@ func (k *keyIndex) id(v event.Value) int32 {
 
 // onlyStrings reports whether every key is a string (one key field).
 func (k *keyIndex) onlyStrings() bool {
-	return len(k.fields) == 1 && k.strs.n == len(k.vals)
+	return len(k.fields) == 1 && k.strs.Len() == len(k.vals)
 }
 
 // stringColumn builds the column of the keys ids, all strings.
 func (k *keyIndex) stringColumn(ids []int32) *vec {
 	offs := make([]int32, len(ids)+1)
-	size := 0
+	size := int32(0)
 	for i, id := range ids {
-		size += len(k.vals[id].AsString())
-		offs[i+1] = int32(size)
+		size += k.slen[id]
+		offs[i+1] = size
 	}
 	if k.longStrs {
 		data := make([]byte, 0, size)
@@ -222,97 +276,4 @@ func (k *keyIndex) sorted() []int32 {
 		}
 	}
 	return k.order
-}
-
-// strIndex maps string keys to ids by open addressing. It costs half of a
-// Go map lookup on W2's keys: a key of up to 16 bytes is held in its slot
-// as two words (the words and the length determine the string), so a
-// lookup hashes them with a multiply and compares them, with no pointer to
-// follow; longer keys are compared with the keys' values.
-type strIndex struct {
-	seed   maphash.Seed // long keys
-	k0, k1 uint64       // short keys
-	tab    []strSlot    // a power of two long, at most half full
-	n      int
-}
-
-type strSlot struct {
-	a, b uint64
-	n    int32 // length
-	id   int32 // id + 1; 0: empty
-}
-
-func newStrIndex() strIndex {
-	return strIndex{seed: maphash.MakeSeed(), k0: rand.Uint64(), k1: rand.Uint64()}
-}
-
-// words encodes a key of up to 16 bytes as two words (overlapping loads:
-// with the length, they determine the string) and hashes it, seeded so
-// that no fixed set of keys collides; a longer key hashes through maphash.
-func (x *strIndex) words(s string) (a, b, h uint64) {
-	switch n := len(s); {
-	case n > 16:
-		return 0, 0, maphash.String(x.seed, s)
-	case n >= 8:
-		a, b = le64(s), le64(s[n-8:])
-	case n >= 4:
-		a, b = uint64(le32(s)), uint64(le32(s[n-4:]))
-	case n > 0:
-		a = uint64(s[0])<<16 | uint64(s[n>>1])<<8 | uint64(s[n-1])
-	}
-	hi, lo := bits.Mul64(a^x.k0, b^x.k1^uint64(len(s)))
-	return a, b, hi ^ lo
-}
-
-func le64(s string) uint64 {
-	s = s[:8]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-}
-
-func le32(s string) uint32 {
-	s = s[:4]
-	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
-}
-
-// find returns the id of s.
-func (x *strIndex) find(s string, vals []event.Value) (int32, bool) {
-	a, b, h := x.words(s)
-	mask := uint64(len(x.tab) - 1)
-	for i := h & mask; len(x.tab) > 0; i = (i + 1) & mask {
-		e := &x.tab[i]
-		switch {
-		case e.id == 0:
-			return 0, false
-		case e.a == a && e.b == b && e.n == int32(len(s)) && (len(s) <= 16 || vals[e.id-1].AsString() == s):
-			return e.id - 1, true
-		}
-	}
-	return 0, false
-}
-
-// add records id, whose key vals[id] is not in the index.
-func (x *strIndex) add(id int32, vals []event.Value) {
-	if 2*(x.n+1) > len(x.tab) {
-		old := x.tab
-		x.tab = make([]strSlot, max(64, 2*len(old)))
-		for _, e := range old {
-			if e.id != 0 {
-				x.put(e.id-1, vals)
-			}
-		}
-	}
-	x.put(id, vals)
-	x.n++
-}
-
-func (x *strIndex) put(id int32, vals []event.Value) {
-	s := vals[id].AsString()
-	a, b, h := x.words(s)
-	mask := uint64(len(x.tab) - 1)
-	i := h & mask
-	for x.tab[i].id != 0 {
-		i = (i + 1) & mask
-	}
-	x.tab[i] = strSlot{a: a, b: b, n: int32(len(s)), id: id + 1}
 }

@@ -1,0 +1,174 @@
+package event
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// TestDictCodes builds batches of random shapes, types and values and
+// checks every dictionary against its column: within one Space, rows with
+// equal codes hold equal strings and equal strings have equal codes; null
+// rows have code -1; every code is below N.
+func TestDictCodes(t *testing.T) {
+	plainString := 0 // string columns left without a dictionary
+	for seed := range uint64(120) {
+		r := rand.New(rand.NewPCG(seed, 7))
+		bb := NewBatchBuilder(memory.DefaultAllocator)
+		bb.MixTypes = r.IntN(2) == 0
+		if r.IntN(3) == 0 {
+			bb.maxRows = 1 + r.IntN(8)
+		}
+		card, events, long := 1+r.IntN(20), 600, seed%10 == 0
+		if long {
+			// Mostly new values in full batches of one shape: the
+			// builder gives up.
+			card, events, bb.maxRows, bb.MixTypes = 1<<20, 6000, MaxBatchRows, true
+		}
+		names := []string{"k", "v", "w"}
+		var dicts, checked int
+		spaces := map[*DictSpace]map[int32]string{}
+		values := map[*DictSpace]map[string]int32{}
+		check := func(b Batch) {
+			for col := 1; col < int(b.Rec.NumCols()); col++ {
+				d := b.Dict(col)
+				if d == nil {
+					if _, ok := b.Rec.Column(col).(*array.String); ok {
+						plainString++
+					}
+					continue
+				}
+				dicts++
+				arr, ok := b.Rec.Column(col).(*array.String)
+				if !ok || col == 0 || len(d.Codes) != b.Len() {
+					t.Fatalf("seed %d: dictionary on column %d (%T), %d codes for %d rows", seed, col, b.Rec.Column(col), len(d.Codes), b.Len())
+				}
+				if spaces[d.Space] == nil {
+					spaces[d.Space], values[d.Space] = map[int32]string{}, map[string]int32{}
+				}
+				byCode, byValue := spaces[d.Space], values[d.Space]
+				for row, c := range d.Codes {
+					checked++
+					if arr.IsNull(row) {
+						if c != -1 {
+							t.Fatalf("seed %d: null row %d has code %d", seed, row, c)
+						}
+						continue
+					}
+					s := arr.Value(row)
+					if c < 0 || c >= d.N {
+						t.Fatalf("seed %d: row %d code %d out of [0, %d)", seed, row, c, d.N)
+					}
+					if v, ok := byCode[c]; ok && v != s {
+						t.Fatalf("seed %d: code %d is %q and %q", seed, c, v, s)
+					}
+					if x, ok := byValue[s]; ok && x != c {
+						t.Fatalf("seed %d: %q has codes %d and %d", seed, s, x, c)
+					}
+					byCode[c], byValue[s] = s, c
+				}
+			}
+		}
+		for i := range events {
+			n := 1 + r.IntN(3)
+			perm := r.Perm(len(names))[:n]
+			if long {
+				n, perm = 1, []int{0}
+			}
+			fields := make([]Field, n)
+			for j, p := range perm {
+				var v Value
+				switch x := r.IntN(20); {
+				case x == 0:
+					v = Null
+				case x == 1 && r.IntN(10) == 0 && !long:
+					v = Int(int64(r.IntN(3)))
+				default:
+					v = String(fmt.Sprintf("s%d", r.IntN(card)))
+				}
+				fields[j] = Field{Name: names[p], Value: v}
+			}
+			bb.AppendFields([]string{"A", "B"}[r.IntN(2)], int64(i), fields, 0)
+			if !long && r.IntN(50) == 0 {
+				bb.CloseBatch()
+			}
+			for {
+				b, ok := bb.Take()
+				if !ok {
+					break
+				}
+				check(b)
+				b.Rec.Release()
+			}
+		}
+		for _, b := range bb.Flush() {
+			check(b)
+			b.Rec.Release()
+		}
+		if !long && (dicts == 0 || checked == 0) {
+			t.Fatalf("seed %d: no dictionary built", seed)
+		}
+	}
+	if plainString == 0 {
+		t.Fatal("the builder never gave up on a column")
+	}
+}
+
+// TestDictSpaceRenews checks that a dictionary that outgrows its bound
+// starts over with a new numbering, and that a column of mostly new values
+// is left alone for a while, then numbered again.
+func TestDictSpaceRenews(t *testing.T) {
+	bb := NewBatchBuilder(memory.DefaultAllocator)
+	fields := []Field{{Name: "k"}}
+	var spaces []*DictSpace
+	maxN := int32(0)
+	for b := range 180 {
+		for row := range 500 {
+			// 400 new values a batch: below the give-up rule (which also
+			// asks for more than dictGiveUpNew), so the dictionary grows.
+			fields[0].Value = String(fmt.Sprintf("v%d", b*400+row%400))
+			bb.AppendFields("T", int64(row), fields, 0)
+		}
+		bb.CloseBatch()
+		bt, _ := bb.Take()
+		d := bt.Dict(1)
+		if d == nil {
+			t.Fatalf("batch %d has no dictionary", b)
+		}
+		if len(spaces) == 0 || spaces[len(spaces)-1] != d.Space {
+			spaces = append(spaces, d.Space)
+		}
+		maxN = max(maxN, d.N)
+		bt.Rec.Release()
+	}
+	if len(spaces) != 2 || maxN > dictMaxValues+400 {
+		t.Fatalf("%d numberings, up to %d codes", len(spaces), maxN)
+	}
+
+	// Every value new: no dictionary, then none for dictSkipBatches
+	// batches, then one again.
+	bb = NewBatchBuilder(memory.DefaultAllocator)
+	var got []bool
+	for b := range dictSkipBatches + 3 {
+		rows := MaxBatchRows
+		if b > 0 {
+			rows = 10 // short batches: not enough new values to give up
+		}
+		for row := range rows {
+			fields[0].Value = String(fmt.Sprintf("u%d-%d", b, row))
+			bb.AppendFields("T", int64(row), fields, 0)
+		}
+		bb.CloseBatch()
+		bt, _ := bb.Take()
+		got = append(got, bt.Dict(1) != nil)
+		bt.Rec.Release()
+	}
+	for b, has := range got {
+		if want := b > dictSkipBatches; has != want {
+			t.Fatalf("batch %d: dictionary %v, want %v (%v)", b, has, want, got)
+		}
+	}
+}
