@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/varpulis/varpulis-go/event"
+	"github.com/varpulis/varpulis-go/exec/agg"
 	"github.com/varpulis/varpulis-go/planner"
 )
 
@@ -36,19 +37,14 @@ type relBuf struct {
 	starts, ends []int64 // ends are also the rows' ts
 	prow, seq    []int32 // dispatch phase: the input row each release descends from, and its rank
 	temp         []int32 // groups to release once the chunk is built
-	// order, when set, lists the rows in output order (they were recorded
-	// in an order better for reading the groups).
-	order []int32
-	cols  []colWriter
-	calls [][]event.Value // per call: the results of every row
-	// scratch for order
-	okeys          []int32
-	ostarts, oends []int64
+	cols         []colWriter
+	calls        [][]event.Value // per call: the results of every row
+	// a watermark fire's keys and groups in output order (fireTime)
+	okeys, oslots []int32
 }
 
 // reset starts a round of about n rows.
 func (b *relBuf) reset(n int) {
-	b.order = nil
 	b.keys, b.slots = slices.Grow(b.keys[:0], n), slices.Grow(b.slots[:0], n)
 	b.starts, b.ends = slices.Grow(b.starts[:0], n), slices.Grow(b.ends[:0], n)
 	b.prow, b.seq = b.prow[:0], b.seq[:0]
@@ -83,27 +79,30 @@ func (op *windowOp) relChunk(b *relBuf) *chunk {
 	if n == 0 {
 		return nil
 	}
-	keys, starts, ends := b.keys, b.starts, b.ends
-	if b.order != nil {
-		b.okeys = permute(b.okeys, keys, b.order)
-		b.ostarts = permute(b.ostarts, starts, b.order)
-		b.oends = permute(b.oends, ends, b.order)
-		keys, starts, ends = b.okeys, b.ostarts, b.oends
-	}
+	// The bounds go out in new buffers: the chunk keeps them.
+	starts, ends := slices.Clone(b.starts), slices.Clone(b.ends)
+	return op.aggChunk(b.keys, b.slots, starts, ends, false)
+}
+
+// aggChunk builds a chunk of aggregate releases, row p being key keys[p]
+// over group slots[p] with bounds starts[p] and ends[p] (its ts). The chunk
+// keeps starts and ends. With take, the groups are emptied as they are
+// read (each read once): the load that reads a group's cell brings in the
+// line the reset writes, where a later pass would miss the cache again.
+func (op *windowOp) aggChunk(keys, slots []int32, starts, ends []int64, take bool) *chunk {
+	g, b, n := op.agg, &op.rel, len(keys)
 	kf := op.keys.fields
 	ncols := len(kf) + len(g.plan.Items)
 	if len(b.cols) < ncols {
 		b.cols = make([]colWriter, ncols)
 	}
 	cw := b.cols[:ncols]
-	for i := range cw {
-		cw[i].reset(n)
-	}
 	var keyCol *vec
 	if len(kf) == 1 && op.keys.onlyStrings() {
 		keyCol = op.keys.stringColumn(keys)
 	} else {
 		for f := range kf {
+			cw[f].reset(n)
 			for _, k := range keys {
 				v := op.keys.vals[k]
 				if len(kf) > 1 {
@@ -113,36 +112,53 @@ func (op *windowOp) relChunk(b *relBuf) *chunk {
 			}
 		}
 	}
-	// Every call's results, column by column; an item that reads one call
-	// takes its column, the others evaluate over the calls row by row.
-	if len(b.calls) != len(g.accs) {
-		b.calls = make([][]event.Value, len(g.accs))
-	}
-	for i, a := range g.accs {
-		b.calls[i] = a.AppendResults(slices.Grow(b.calls[i][:0], n), b.slots)
-	}
-	items := cw[len(kf):]
+	// An item that reads one call bare takes the call's results as a
+	// column: written straight into a typed column when the call's results
+	// have one kind, else through values. Other items evaluate over every
+	// call's results row by row.
+	items := make([]*vec, len(g.plan.Items))
 	computed := false
 	for i, d := range g.direct {
 		if d < 0 {
 			computed = true
-			continue
+		} else if t, ok := g.accs[d].(agg.TypedResults); ok {
+			items[i] = typedResults(t, slots, take && g.readOnce(d))
 		}
-		items[i].addAll(b.calls[d], b.order)
+	}
+	if len(b.calls) != len(g.accs) {
+		b.calls = make([][]event.Value, len(g.accs))
+	}
+	for i, a := range g.accs {
+		if computed || g.valueCall(i, items) {
+			b.calls[i] = a.AppendResults(slices.Grow(b.calls[i][:0], n), slots)
+		}
+		if _, typed := a.(agg.TypedResults); take && (!typed || !g.readOnce(i)) {
+			for _, s := range slots {
+				a.Reset(s)
+			}
+		}
+	}
+	icw := cw[len(kf):]
+	for i, d := range g.direct {
+		if d >= 0 && items[i] == nil {
+			icw[i].reset(n)
+			icw[i].addAll(b.calls[d], nil)
+		}
 	}
 	if computed {
-		env := rowEnv{rt: g.rt, aggVals: g.vals}
-		for p := range n {
-			r := p
-			if b.order != nil {
-				r = int(b.order[p])
+		for i := range items {
+			if g.direct[i] < 0 {
+				icw[i].reset(n)
 			}
+		}
+		env := rowEnv{rt: g.rt, aggVals: g.vals}
+		for r := range n {
 			for i := range g.accs {
 				g.vals[i] = b.calls[i][r]
 			}
 			for i, it := range g.plan.Items {
 				if g.direct[i] < 0 {
-					items[i].add(evalRow(it.X, &env))
+					icw[i].add(evalRow(it.X, &env))
 				}
 			}
 		}
@@ -152,7 +168,6 @@ func (op *windowOp) relChunk(b *relBuf) *chunk {
 	}
 	// Everything a window releases carries ts = its window_end (VPL.md
 	// §4.3): the two share one buffer, which nobody changes.
-	ends = slices.Clone(ends)
 	c := &chunk{typ: op.stream, n: n, ts: ends, names: op.relNames}
 	c.cols = make([]*vec, 0, len(op.relNames))
 	if keyCol != nil {
@@ -163,22 +178,60 @@ func (op *windowOp) relChunk(b *relBuf) *chunk {
 		}
 	}
 	c.cols = append(c.cols,
-		arrowVec(event.KindTimestamp, n, 0, nil, int64Bytes(slices.Clone(starts))),
+		arrowVec(event.KindTimestamp, n, 0, nil, int64Bytes(starts)),
 		arrowVec(event.KindTimestamp, n, 0, nil, int64Bytes(ends)))
-	for i := range items {
-		c.cols = append(c.cols, items[i].finish())
+	for i, v := range items {
+		if v == nil {
+			v = icw[i].finish()
+		}
+		c.cols = append(c.cols, v)
 	}
 	c.sel = identity(nil, n)
 	return c
 }
 
-// permute returns src in the given order, in dst's memory.
-func permute[T any](dst, src []T, order []int32) []T {
-	dst = slices.Grow(dst[:0], len(order))
-	for _, i := range order {
-		dst = append(dst, src[i])
+// valueCall reports whether some item reads call d bare without a typed
+// column (items[i] nil).
+func (g *groupAgg) valueCall(d int, items []*vec) bool {
+	for i, x := range g.direct {
+		if x == d && items[i] == nil {
+			return true
+		}
 	}
-	return dst
+	return false
+}
+
+// readOnce reports whether call d is read by one item, bare, and by no
+// computed item: its typed results are then its only reader.
+func (g *groupAgg) readOnce(d int) bool {
+	n := 0
+	for _, x := range g.direct {
+		switch x {
+		case -1:
+			return false
+		case d:
+			n++
+		}
+	}
+	return n == 1
+}
+
+// typedResults builds the column of an accumulator's results over groups,
+// in their order, emptying the groups with take. It is the column
+// colWriter would build from the values: typed with a validity bitmap
+// when some are null, the null column when all are.
+func typedResults(t agg.TypedResults, groups []int32, take bool) *vec {
+	n := len(groups)
+	x := make([]int64, n)
+	valid := make([]byte, (n+7)/8)
+	nulls := t.PutResults(x, valid, groups, take)
+	switch nulls {
+	case n:
+		return vecFromArrow(arrow.Field{Type: arrow.Null, Nullable: true}, array.NewNull(n))
+	case 0:
+		valid = nil
+	}
+	return arrowVec(t.ResultKind(), n, nulls, valid, int64Bytes(x))
 }
 
 // releaseNames are the field names of an aggregate release (VPL.md §4.4).

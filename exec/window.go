@@ -445,7 +445,11 @@ func (op *windowOp) keep(events []event.Event) bool {
 // firedRelease turns the round's watermark releases into chunks ranked
 // after root.
 func (op *windowOp) firedRelease(root *prov) []*chunk {
-	chunks := op.relChunks()
+	return rankFired(op.relChunks(), root)
+}
+
+// rankFired ranks watermark releases after root, in order.
+func rankFired(chunks []*chunk, root *prov) []*chunk {
 	rank := int32(0)
 	for _, c := range chunks {
 		p := *root

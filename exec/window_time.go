@@ -429,15 +429,21 @@ func (op *windowOp) evsAt(sl int32) []event.Event {
 // dropFirst forgets the ring's first window, giving the block back after
 // the last.
 func (op *windowOp) dropFirst(ring *timeRing) {
+	if op.agg != nil {
+		op.agg.reset(ring.at(0))
+	}
+	op.dropFirstTaken(ring)
+}
+
+// dropFirstTaken is dropFirst for a window whose groups are already empty
+// (see aggChunk): every free slot's groups are.
+func (op *windowOp) dropFirstTaken(ring *timeRing) {
 	sl := ring.at(0)
 	if ring.meta {
 		op.st[sl] = winNone
 	}
 	if op.evs != nil {
 		op.evs[sl] = nil
-	}
-	if op.agg != nil {
-		op.agg.reset(sl)
 	}
 	ring.head = (ring.head + 1) & (ring.size - 1)
 	ring.n--
@@ -469,33 +475,29 @@ func (op *windowOp) dueTime() int64 {
 	return due
 }
 
-// releaseOrder returns the order in which the releases in ds go out: by
-// end (by j), then key (VPL.md §7.3). Two stable counting sorts, by key
-// rank then by j, take linear time when the ranks and the ends span little
-// more than the releases (a regular fire releases one window per key; the
-// last, every window still open).
+// releaseOrder returns the order in which the releases in ds, which are
+// in key order, go out: by end (by j), then key (VPL.md §7.3); nil when
+// that is ds's order, as when every release has one end (a regular fire
+// releases one window per key). Else a stable counting sort by j takes
+// linear time when the ends span little more than the releases (the last
+// fire releases every window still open).
 func (op *windowOp) releaseOrder(ds []winRef) []int32 {
-	rank := op.keys.rank
-	keys := op.sortKeys[:0]
-	for _, x := range ds {
-		keys = append(keys, int64(rank[x.key]))
-	}
-	order := countSort(identity(op.order, len(ds)), &op.orderBuf, keys, len(rank), &op.sortCounts)
 	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
 	for _, x := range ds {
 		lo, hi = min(lo, x.j), max(hi, x.j)
 	}
-	if lo < hi {
-		keys = keys[:0]
-		for _, x := range ds {
-			keys = append(keys, x.j-lo)
-		}
-		n := hi - lo + 1
-		if n <= 0 || n > math.MaxInt32 {
-			n = math.MaxInt32 // by comparison
-		}
-		order = countSort(order, &op.orderBuf, keys, int(n), &op.sortCounts)
+	if lo >= hi {
+		return nil
 	}
+	keys := op.sortKeys[:0]
+	for _, x := range ds {
+		keys = append(keys, x.j-lo)
+	}
+	n := hi - lo + 1
+	if n <= 0 || n > math.MaxInt32 {
+		n = math.MaxInt32 // by comparison
+	}
+	order := countSort(identity(op.order, len(ds)), &op.orderBuf, keys, int(n), &op.sortCounts)
 	op.order, op.sortKeys = order, keys
 	return order
 }
@@ -531,16 +533,23 @@ func (op *windowOp) fireTime(w int64, root *prov) []*chunk {
 	d, s := op.w.Size, op.slide()
 	ds := op.dueBuf[:0]
 	op.dueAt = math.MaxInt64
-	op.keys.sorted() // ranks for releaseOrder
-	// Rings in key id order, which is the order of their blocks: the
-	// groups of the released windows are read at a steady stride.
-	for k := range int32(len(op.rings)) {
+	// Aggregate releases without lateness: the release chunk reads and
+	// empties the windows' groups, so the windows can go at once (each
+	// key's released windows are its first ones), their slots and groups
+	// untouched until the chunk is built.
+	take := op.agg != nil && op.w.Keep == nil && op.lateness == 0
+	// Rings in key order: the releases come out by key, and only those of
+	// several ends need sorting (see releaseOrder).
+	for _, k := range op.keys.sorted() {
+		if int(k) >= len(op.rings) {
+			continue
+		}
 		ring := &op.rings[k]
 		// Released windows come first; drop those past their lateness.
 		for ring.n > 0 && op.stAt(ring, 0) == winFired && addSat(ring.first*s+d, op.lateness) <= w {
 			op.dropFirst(ring)
 		}
-		stop := ring.last + 1
+		stop, due := ring.last+1, len(ds)
 		for i := range ring.n {
 			if op.stAt(ring, i) != winOpen {
 				continue
@@ -562,34 +571,51 @@ func (op *windowOp) fireTime(w int64, root *prov) []*chunk {
 			}
 		}
 		ring.run = max(ring.run, stop)
+		if take && len(ds) > due {
+			for range len(ds) - due {
+				op.dropFirstTaken(ring)
+			}
+			op.settle(ring)
+		}
 	}
 	order := op.releaseOrder(ds)
-	op.beginRelease(len(ds))
-	if op.agg != nil && op.w.Keep == nil {
-		// Read the groups in ds's order; the rows go out in order.
-		for _, x := range ds {
-			start := x.j * s
-			op.aggRow(&op.rel, x.key, start, start+d, x.slot, nil)
+	var out []*chunk
+	if take && len(ds) > 0 {
+		// The release columns, straight from ds in output order.
+		n := len(ds)
+		keys, slots := grow(op.rel.okeys, n), grow(op.rel.oslots, n)
+		bounds := make([]int64, 2*n) // one allocation: the chunk keeps both
+		starts, ends := bounds[:n:n], bounds[n:]
+		for p := range n {
+			x := &ds[p]
+			if order != nil {
+				x = &ds[order[p]]
+			}
+			keys[p], slots[p] = x.key, x.slot
+			starts[p] = x.j * s
+			ends[p] = starts[p] + d
 		}
-		op.rel.order = order
-	} else {
-		for _, i := range order {
-			x := ds[i]
+		op.rel.okeys, op.rel.oslots = keys, slots
+		out = rankFired([]*chunk{op.aggChunk(keys, slots, starts, ends, true)}, root)
+	} else if !take {
+		op.beginRelease(len(ds))
+		for p := range ds {
+			x := ds[p]
+			if order != nil {
+				x = ds[order[p]]
+			}
 			start := x.j * s
 			op.releaseWin(x.key, start, start+d, start+d, x.slot, nil, op.evsAt(x.slot))
 		}
-	}
-	out := op.firedRelease(root)
-	if op.lateness == 0 {
-		// Released windows are each key's first ones, in order.
+		out = op.firedRelease(root)
 		for _, x := range ds {
-			if ring := &op.rings[x.key]; ring.n > 0 && ring.first == x.j {
+			ring := &op.rings[x.key]
+			if op.lateness == 0 && ring.n > 0 && ring.first == x.j {
+				// Released windows are each key's first ones, in order.
 				op.dropFirst(ring)
 			}
+			op.settle(ring)
 		}
-	}
-	for _, x := range ds {
-		op.settle(&op.rings[x.key])
 	}
 	op.dueBuf = ds
 	return out

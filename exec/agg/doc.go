@@ -14,7 +14,10 @@
 // sliding window that contain one event, which the window operator numbers
 // consecutively. Move carries a group's state to another id (the operator
 // keeps a key's windows adjacent and shifts them now and then), and
-// AppendResults reads many groups' results in one call.
+// AppendResults reads many groups' results in one call; the accumulators
+// whose results have one kind (avg, count) also write them straight into a
+// typed column (TypedResults), emptying the groups as they go when the
+// windows are released for good.
 //
 // Alias aggregates of patterns (§4.5.8) use the same accumulators, one
 // group per match: count(a) is CountStar over the events bound to a.

@@ -98,10 +98,7 @@ func (a *sumAcc) UpdateSpans(spans []Span, col *Column) {
 			}
 		case viewFloat:
 			if x, ok := typedRow(col.F64, col.Valid, s.Row); ok {
-				for i := range cells {
-					cells[i].f += x
-					cells[i].st |= sawNumber | sawFloat
-				}
+				addFloatCells(cells, x)
 			}
 		case viewConst, viewValue:
 			x := valueAt(col, v, s.Row)
@@ -132,11 +129,53 @@ func (a *avgAcc) UpdateSpans(spans []Span, col *Column) {
 			continue
 		}
 		lo, hi := s.groups(len(a.c))
-		cells := a.c[lo:hi]
-		for i := range cells {
-			cells[i].f += x
-			cells[i].n++
-		}
+		addAvgCells(a.c[lo:hi], x)
+	}
+}
+
+// The span folds below are unrolled by four: a plain loop over adjacent
+// cells runs at about a third of the speed (measured for 60 cells, the
+// windows of one W2 (b) event), the loop's own bookkeeping and bounds
+// checks outweighing the adds. Every cell still gets one add per event, in
+// event order. On amd64, avg's fold is in assembly (fold_amd64.s), which
+// loads and stores each cell once instead of twice; addAvgCellsGo is the
+// reference it is tested against.
+
+func addAvgCellsGo(cells []avgCell, x float64) {
+	i := 0
+	for ; i+4 <= len(cells); i += 4 {
+		q := cells[i : i+4 : i+4]
+		q[0].f += x
+		q[0].n++
+		q[1].f += x
+		q[1].n++
+		q[2].f += x
+		q[2].n++
+		q[3].f += x
+		q[3].n++
+	}
+	for ; i < len(cells); i++ {
+		cells[i].f += x
+		cells[i].n++
+	}
+}
+
+func addFloatCells(cells []sumCell, x float64) {
+	i := 0
+	for ; i+4 <= len(cells); i += 4 {
+		q := cells[i : i+4 : i+4]
+		q[0].f += x
+		q[0].st |= sawNumber | sawFloat
+		q[1].f += x
+		q[1].st |= sawNumber | sawFloat
+		q[2].f += x
+		q[2].st |= sawNumber | sawFloat
+		q[3].f += x
+		q[3].st |= sawNumber | sawFloat
+	}
+	for ; i < len(cells); i++ {
+		cells[i].f += x
+		cells[i].st |= sawNumber | sawFloat
 	}
 }
 
