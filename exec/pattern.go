@@ -99,6 +99,14 @@ type patternOp struct {
 // slabBlock is the number of runs (or bound events) a slab block holds.
 const slabBlock = 32
 
+// How often (in events) a pattern sweeps its partitions for expired runs,
+// and how many empty partitions it keeps before it forgets their keys.
+// Variables for the tests, which make both happen all the time.
+var (
+	sweepEvery  = 1 << 16
+	forgetAfter = 1024
+)
+
 // waitingRun is an absence run waiting for its deadline.
 type waitingRun struct {
 	deadline int64
@@ -142,23 +150,27 @@ func (h *runHeap) pop() waitingRun {
 	n := len(s) - 1
 	s[0] = s[n]
 	s[n] = waitingRun{}
-	s = s[:n]
-	for i := 0; ; {
+	*h = s[:n]
+	h.down(0)
+	return top
+}
+
+// down moves entry i down to its place.
+func (h runHeap) down(i int) {
+	for n := len(h); ; {
 		m, l, r := i, 2*i+1, 2*i+2
-		if l < n && s.less(l, m) {
+		if l < n && h.less(l, m) {
 			m = l
 		}
-		if r < n && s.less(r, m) {
+		if r < n && h.less(r, m) {
 			m = r
 		}
 		if m == i {
-			break
+			return
 		}
-		s[i], s[m] = s[m], s[i]
+		h[i], h[m] = h[m], h[i]
 		i = m
 	}
-	*h = s
-	return top
 }
 
 // partition holds the runs of one key, in run-start order. Absences
@@ -276,29 +288,18 @@ func partitionImplied(p *planner.Pattern, typ string, free, corr planner.Expr) (
 	}
 	var rest planner.Expr
 	dropped := false
-	for _, c := range conjuncts(corr) {
+	for _, c := range planner.Conjuncts(corr) {
 		if !dropped && implied(c) {
 			dropped = true
 			continue
 		}
-		rest = andExpr(rest, c)
+		rest = planner.Conjoin(rest, c)
 	}
 	if !dropped {
 		return free, corr
 	}
 	self := &planner.FieldRef{Name: f, K: planner.KindAny}
-	return andExpr(free, &planner.Binary{Op: scalar.OpEq, X: self, Y: self, K: event.KindBool}), rest
-}
-
-// conjuncts lists the top-level and-ed terms of e.
-func conjuncts(e planner.Expr) []planner.Expr {
-	if e == nil {
-		return nil
-	}
-	if b, ok := e.(*planner.Binary); ok && b.Op == scalar.OpAnd {
-		return append(conjuncts(b.X), conjuncts(b.Y)...)
-	}
-	return []planner.Expr{e}
+	return planner.Conjoin(free, &planner.Binary{Op: scalar.OpEq, X: self, Y: self, K: event.KindBool}), rest
 }
 
 // splitFree splits a predicate into the conjuncts that read only the
@@ -307,7 +308,7 @@ func splitFree(e planner.Expr) (free, corr planner.Expr) {
 	if e == nil {
 		return nil, nil
 	}
-	for _, c := range conjuncts(e) {
+	for _, c := range planner.Conjuncts(e) {
 		aliased := false
 		planner.Walk(c, func(x planner.Expr) bool {
 			switch x.(type) {
@@ -317,19 +318,12 @@ func splitFree(e planner.Expr) (free, corr planner.Expr) {
 			return !aliased
 		})
 		if aliased {
-			corr = andExpr(corr, c)
+			corr = planner.Conjoin(corr, c)
 		} else {
-			free = andExpr(free, c)
+			free = planner.Conjoin(free, c)
 		}
 	}
 	return free, corr
-}
-
-func andExpr(a, b planner.Expr) planner.Expr {
-	if a == nil {
-		return b
-	}
-	return &planner.Binary{Op: scalar.OpAnd, X: a, Y: b, K: event.KindBool}
 }
 
 // deadline is when a run expires: the within bound from its first event,
@@ -415,12 +409,14 @@ func (op *patternOp) prepare(c *chunk) {
 			op.rel = append(op.rel, r)
 		}
 	}
+	// Sweep before keys are looked up (it may number them again), with the
+	// watermark of the first row: a run gone there is gone for every row.
+	if op.swept += len(c.sel); op.swept > sweepEvery && len(c.sel) > 0 {
+		op.sweep(subSat(c.maxTsAt(c.sel[0]), op.rt.dacc[op.si]))
+	}
 	op.kbuf = op.keyIDs(c, op.rel)
 	for len(op.parts) < op.keys.Len() {
 		op.parts = append(op.parts, partition{expiry: math.MaxInt64})
-	}
-	if op.swept += len(c.sel); op.swept > 1<<16 && len(c.sel) > 0 {
-		op.sweep(subSat(c.maxTsAt(c.sel[len(c.sel)-1]), op.rt.dacc[op.si]))
 	}
 }
 
@@ -1169,11 +1165,54 @@ func (op *patternOp) fireMatches(w int64) []match {
 // sweep drops dead and expired runs from every partition, so partitions
 // that see no more events do not keep their runs forever.
 func (op *patternOp) sweep(w int64) {
+	empty := 0
 	for i := range op.parts {
 		op.prune(&op.parts[i], w, true)
 		pruneWaiting(&op.parts[i])
+		if len(op.parts[i].runs)+len(op.parts[i].waiting) == 0 {
+			empty++
+		}
 	}
 	op.swept = 0
+	if empty > forgetAfter && 2*empty > len(op.parts) {
+		op.forgetEmpty()
+	}
+}
+
+// forgetEmpty forgets the keys whose partitions hold no run, so that the
+// state of a pattern partitioned by an ever new key (an order id) stays
+// proportional to its live runs, not to every key ever seen. Key ids are
+// dense, so the remaining keys are numbered again and the heaps follow;
+// no output depends on key ids.
+func (op *patternOp) forgetEmpty() {
+	keys := newKeyIndex(op.keys.fields)
+	remap := make([]int32, len(op.parts))
+	parts := make([]partition, 0, len(op.parts)/2)
+	for id := range op.parts {
+		part := &op.parts[id]
+		if len(part.runs)+len(part.waiting) == 0 {
+			remap[id] = -1
+			continue
+		}
+		remap[id] = keys.id(op.keys.vals[id])
+		parts = append(parts, *part)
+	}
+	op.keys, op.parts = keys, parts
+	for _, h := range []*runHeap{&op.waits, &op.liveRuns} {
+		kept := (*h)[:0]
+		for _, wr := range *h {
+			if wr.r.dead || remap[wr.key] < 0 {
+				continue
+			}
+			wr.key = remap[wr.key]
+			kept = append(kept, wr)
+		}
+		clear((*h)[len(kept):])
+		*h = kept
+		for i := len(kept)/2 - 1; i >= 0; i-- {
+			h.down(i)
+		}
+	}
 }
 
 // aliasAgg evaluates count(a), sum(a.f), ... over the events bound to a.

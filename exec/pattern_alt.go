@@ -48,7 +48,7 @@ func andSequences(p *planner.Pattern) []*planner.Pattern {
 		q := *p
 		q.And = false
 		if second.Closing != nil {
-			second.Pred = andExpr(second.Pred, second.Closing)
+			second.Pred = planner.Conjoin(second.Pred, second.Closing)
 			second.Closing = nil
 		}
 		q.Steps = []planner.PatternStep{first, second}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/varpulis/varpulis-go/event"
 	"github.com/varpulis/varpulis-go/internal/patternoracle"
 )
 
@@ -64,4 +65,54 @@ func TestPatternsAgainstOracle(t *testing.T) {
 		}
 	}
 	t.Logf("cases per policy: %v", policies)
+}
+
+// TestPatternsSweepingAgainstOracle runs oracle cases with a sweep after
+// every few events and keys forgotten as soon as their partitions are
+// empty, so that forgetting and renumbering keys is checked against the
+// definition.
+func TestPatternsSweepingAgainstOracle(t *testing.T) {
+	defer func(e, f int) { sweepEvery, forgetAfter = e, f }(sweepEvery, forgetAfter)
+	sweepEvery, forgetAfter = 2, 0
+	n := 3000
+	if testing.Short() {
+		n = 300
+	}
+	r := rand.New(rand.NewPCG(19, 37))
+	for i := range n {
+		var src string
+		var want []string
+		var evs []event.Event
+		if i%2 == 0 {
+			p, e := patternoracle.Random(r)
+			src, want, evs = p.VPL(), patternoracle.Matches(p, e), e
+		} else {
+			p, e := patternoracle.RandomNamed(r)
+			src, want, evs = p.VPL(), patternoracle.Matches(p, e), e
+		}
+		sink := &jsonSink{}
+		rt, err := New(planOf(t, src), Options{Sink: sink})
+		if err != nil {
+			t.Fatalf("case %d: %s: %v", i, src, err)
+		}
+		var base int64
+		for start := 0; start < len(evs); {
+			end := min(len(evs), start+1+r.IntN(4))
+			for _, b := range mixedBatches(t, evs[start:end]) {
+				if err := rt.Process(b, base); err != nil {
+					t.Fatal(err)
+				}
+				base += int64(b.Len())
+				b.Rec.Release()
+			}
+			start = end
+		}
+		if err := rt.Finish(); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(sink.lines, "\n"); got != strings.Join(want, "\n") {
+			t.Fatalf("case %d differs\nprogram:\n%s\ninput:\n%s\n got:\n%s\nwant:\n%s", i, src,
+				patternoracle.Evt(evs), got, strings.Join(want, "\n"))
+		}
+	}
 }

@@ -284,10 +284,10 @@ func (l *lowerer) lowerPatternHead(st *Stream, s *vpl.StreamDecl, sc *scope) ([]
 				}
 				if p.Steps[0].Kleene {
 					own, self := splitByAlias(pred, p.Steps[0].Alias)
-					p.Steps[0].Pred = and(p.Steps[0].Pred, own)
-					p.Steps[0].SelfPred = and(p.Steps[0].SelfPred, self)
+					p.Steps[0].Pred = Conjoin(p.Steps[0].Pred, own)
+					p.Steps[0].SelfPred = Conjoin(p.Steps[0].SelfPred, self)
 				} else {
-					p.Steps[0].Pred = and(p.Steps[0].Pred, pred)
+					p.Steps[0].Pred = Conjoin(p.Steps[0].Pred, pred)
 				}
 			default:
 				rest = append(rest, op)
@@ -421,24 +421,29 @@ func patternInputs(p *Pattern) []Input {
 // splitByAlias splits a predicate's top-level and-conjuncts into those that
 // do not mention alias and those that do.
 func splitByAlias(e Expr, alias string) (without, with Expr) {
-	for _, c := range conjuncts(e) {
+	for _, c := range Conjuncts(e) {
 		if mentionsAlias(c, alias) {
-			with = and(with, c)
+			with = Conjoin(with, c)
 		} else {
-			without = and(without, c)
+			without = Conjoin(without, c)
 		}
 	}
 	return without, with
 }
 
-func conjuncts(e Expr) []Expr {
+// Conjuncts lists the top-level and-ed terms of e (none for nil).
+func Conjuncts(e Expr) []Expr {
+	if e == nil {
+		return nil
+	}
 	if b, ok := e.(*Binary); ok && b.Op == scalar.OpAnd {
-		return append(conjuncts(b.X), conjuncts(b.Y)...)
+		return append(Conjuncts(b.X), Conjuncts(b.Y)...)
 	}
 	return []Expr{e}
 }
 
-func and(a, b Expr) Expr {
+// Conjoin returns a and b, either of which may be nil (true).
+func Conjoin(a, b Expr) Expr {
 	switch {
 	case a == nil:
 		return b
@@ -496,8 +501,10 @@ func (l *lowerer) aliasAggregate(fn string, args []vpl.Arg, sc *scope) Expr {
 // type concerns every run, so nothing is inferred there.
 func inferKeys(p *Pattern) map[string]string {
 	// A Kleene first step collects events of any key after its first; an
-	// optional one may be skipped, and AND has no first step.
-	if p.Policy == "strict" || len(p.Steps) < 2 || p.Steps[0].Kleene || p.Steps[0].Optional || p.And || len(p.Alts) > 0 {
+	// optional one may be skipped, and AND has no first step. A single step
+	// with negations is partitioned by what they compare (an absence such
+	// as `Order as o .not(Payment where id == o.id)`).
+	if p.Policy == "strict" || len(p.Steps)+len(p.Nots) < 2 || p.Steps[0].Kleene || p.Steps[0].Optional || p.And || len(p.Alts) > 0 {
 		return nil
 	}
 	first := p.Steps[0].Alias
@@ -511,7 +518,7 @@ func inferKeys(p *Pattern) map[string]string {
 		return true
 	}
 	link := func(typ string, pred Expr) bool {
-		for _, c := range conjuncts(pred) {
+		for _, c := range Conjuncts(pred) {
 			b, ok := c.(*Binary)
 			if !ok || b.Op != scalar.OpEq {
 				continue

@@ -263,7 +263,7 @@ func (l *lowerer) lowerAnd(p *Pattern, b *vpl.PatternBinary, aliases map[string]
 		if err != nil {
 			return err
 		}
-		p.Steps[i].Closing = and(p.Steps[i].Closing, swapped)
+		p.Steps[i].Closing = Conjoin(p.Steps[i].Closing, swapped)
 	}
 	for i := range items {
 		aliases[names[i]] = refs[i]

@@ -115,6 +115,16 @@ func BenchmarkW4Core(b *testing.B) {
 	benchCore(b, W4Program, func() []event.Batch { return W3Batches(1<<17, 3, 1) })
 }
 
+// BenchmarkW4RiseCore is W4's rising runs over a per-symbol random walk.
+func BenchmarkW4RiseCore(b *testing.B) {
+	benchCore(b, W4RisingProgram, func() []event.Batch { return W4WalkBatches(1<<19, 1) })
+}
+
+// BenchmarkW5AbsenceCore is W5's unpaid orders (an absence of 15 minutes).
+func BenchmarkW5AbsenceCore(b *testing.B) {
+	benchCore(b, W5AbsenceProgram, func() []event.Batch { return W5OrdersBatches(1<<21, 1) })
+}
+
 func BenchmarkW5Core(b *testing.B) {
 	benchCore(b, W5Program, func() []event.Batch { return W5Batches(1<<19, 0.01, 1) })
 }

@@ -2,6 +2,7 @@ package workload
 
 import (
 	"bufio"
+	"container/heap"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -160,6 +161,149 @@ func WriteW5(w io.Writer, n int, errShare float64, seed uint64) error {
 		buf = append(buf, ` { user: "u`...)
 		buf = strconv.AppendInt(buf, u, 10)
 		buf = append(buf, "\" }\n"...)
+		_, err = bw.Write(buf)
+	})
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// W4Walk yields n ticks 1 ms apart over the given number of symbols, each
+// symbol's price a random walk from 100 in steps of ±0.5, ±1 (W4's rising
+// runs).
+func W4Walk(n, symbols int, seed uint64, yield func(ts int64, symbol int, price float64)) {
+	r := rand.New(rand.NewPCG(seed, 0x44))
+	prices := make([]float64, symbols)
+	for i := range prices {
+		prices[i] = 100
+	}
+	steps := [4]float64{-1, -0.5, 0.5, 1}
+	for i := 0; i < n; i++ {
+		s := r.IntN(symbols)
+		prices[s] += steps[r.IntN(4)]
+		yield(int64(i)*1e6, s, prices[s])
+	}
+}
+
+// W4WalkSymbols is the number of symbols of W4's random walk.
+const W4WalkSymbols = 100
+
+// W4WalkBatches builds W4's random walk as Arrow batches (Tick{symbol,
+// price}).
+func W4WalkBatches(n int, seed uint64) []event.Batch {
+	bb := event.NewBatchBuilder(memory.DefaultAllocator)
+	names := symbolNames(W4WalkSymbols)
+	fields := make([]event.Field, 2)
+	W4Walk(n, W4WalkSymbols, seed, func(ts int64, s int, price float64) {
+		fields[0] = event.Field{Name: "symbol", Value: event.String(names[s])}
+		fields[1] = event.Field{Name: "price", Value: event.Float(price)}
+		bb.AppendFields("Tick", ts, fields, 0)
+	})
+	return bb.Flush()
+}
+
+// WriteW4Walk writes W4's random walk as .evt.
+func WriteW4Walk(w io.Writer, n int, seed uint64) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	var buf []byte
+	var err error
+	W4Walk(n, W4WalkSymbols, seed, func(ts int64, s int, price float64) {
+		if err != nil {
+			return
+		}
+		buf = append(buf[:0], '@')
+		buf = strconv.AppendInt(buf, ts/1e6, 10)
+		buf = append(buf, ` Tick { symbol: "S`...)
+		buf = strconv.AppendInt(buf, int64(s), 10)
+		buf = append(buf, `", price: `...)
+		buf = event.AppendFloat(buf, price)
+		buf = append(buf, " }\n"...)
+		_, err = bw.Write(buf)
+	})
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+func symbolNames(n int) []string {
+	names := make([]string, n)
+	for i := range names {
+		names[i] = "S" + strconv.Itoa(i)
+	}
+	return names
+}
+
+// W5Orders yields n events 1 ms apart for W5's absence query: an Order
+// with a new id, or the Payment of an earlier order when one falls due.
+// Nine orders in ten are paid, after a delay uniform over 0 to 20
+// minutes, so about a quarter of the paid ones come after the 15 minutes
+// the query allows.
+func W5Orders(n int, seed uint64, yield func(typ string, ts int64, id int64)) {
+	r := rand.New(rand.NewPCG(seed, 0x5a))
+	var due paymentQueue
+	next := int64(0)
+	for i := 0; i < n; i++ {
+		ts := int64(i) * 1e6
+		if len(due) > 0 && due[0].ts <= ts {
+			yield("Payment", ts, heap.Pop(&due).(scheduled).id)
+			continue
+		}
+		yield("Order", ts, next)
+		if r.Float64() < 0.9 {
+			heap.Push(&due, scheduled{ts: ts + r.Int64N(20*60*1e9), id: next})
+		}
+		next++
+	}
+}
+
+type scheduled struct{ ts, id int64 }
+
+// paymentQueue is a min-heap (container/heap) of payments by time.
+type paymentQueue []scheduled
+
+func (q paymentQueue) Len() int { return len(q) }
+func (q paymentQueue) Less(i, j int) bool {
+	return q[i].ts < q[j].ts || q[i].ts == q[j].ts && q[i].id < q[j].id
+}
+func (q paymentQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *paymentQueue) Push(x any)   { *q = append(*q, x.(scheduled)) }
+func (q *paymentQueue) Pop() any {
+	old := *q
+	x := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return x
+}
+
+// W5OrdersBatches builds W5's orders and payments as Arrow batches.
+func W5OrdersBatches(n int, seed uint64) []event.Batch {
+	bb := event.NewBatchBuilder(memory.DefaultAllocator)
+	bb.MixTypes = true
+	fields := make([]event.Field, 1)
+	W5Orders(n, seed, func(typ string, ts, id int64) {
+		fields[0] = event.Field{Name: "id", Value: event.Int(id)}
+		bb.AppendFields(typ, ts, fields, 0)
+	})
+	return bb.Flush()
+}
+
+// WriteW5Orders writes W5's orders and payments as .evt.
+func WriteW5Orders(w io.Writer, n int, seed uint64) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	var buf []byte
+	var err error
+	W5Orders(n, seed, func(typ string, ts, id int64) {
+		if err != nil {
+			return
+		}
+		buf = append(buf[:0], '@')
+		buf = strconv.AppendInt(buf, ts/1e6, 10)
+		buf = append(buf, ' ')
+		buf = append(buf, typ...)
+		buf = append(buf, " { id: "...)
+		buf = strconv.AppendInt(buf, id, 10)
+		buf = append(buf, " }\n"...)
 		_, err = bw.Write(buf)
 	})
 	if err != nil {

@@ -126,9 +126,16 @@ var benchWorkloads = []benchWorkload{
 		func(w io.Writer, n int, seed uint64) error { return workload.WriteW3(w, n, 3, seed) }},
 	{"W4", workload.W4Program, "A -> all B -> C within 100ms, policy next", w3Batches(3),
 		func(w io.Writer, n int, seed uint64) error { return workload.WriteW3(w, n, 3, seed) }},
+	{"W4rise", workload.W4RisingProgram, "rising runs per symbol, within 60s, 100 symbols, policy next",
+		workload.W4WalkBatches, workload.WriteW4Walk},
 	{"W5", workload.W5Program, "login/logout with trailing not(error) within 5m (an absence), 1% errors",
 		func(n int, seed uint64) []event.Batch { return workload.W5Batches(n, 0.01, seed) },
 		func(w io.Writer, n int, seed uint64) error { return workload.WriteW5(w, n, 0.01, seed) }},
+	{"W5err10", workload.W5Program, "as W5, 10% errors",
+		func(n int, seed uint64) []event.Batch { return workload.W5Batches(n, 0.1, seed) },
+		func(w io.Writer, n int, seed uint64) error { return workload.WriteW5(w, n, 0.1, seed) }},
+	{"W5abs", workload.W5AbsenceProgram, "orders not paid within 15m (an absence), 90% paid within 0-20m",
+		workload.W5OrdersBatches, workload.WriteW5Orders},
 }
 
 func w3Batches(k int) func(n int, seed uint64) []event.Batch {
