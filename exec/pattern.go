@@ -29,11 +29,11 @@ type patternOp struct {
 	nextID int64       // run-start counter
 	// per step: candidate-only predicate, correlated rest
 	free []predicate
-	corr []planner.Expr
-	self []planner.Expr // Kleene: conjuncts comparing with the previous element
+	corr []*runPred
+	self []*runPred // Kleene: conjuncts comparing with the previous element
 	// per negation
 	notFree []predicate
-	notCorr []planner.Expr
+	notCorr []*runPred
 	// absence: a trailing negation with a within
 	absence bool
 	// per chunk scratch
@@ -237,14 +237,14 @@ func newPatternOp(rt *Runtime, si int, s *planner.Stream, p *planner.Pattern) *p
 			free, corr = partitionImplied(p, st.Type, free, corr)
 		}
 		op.free = append(op.free, compileOrNil(rt, free))
-		op.corr = append(op.corr, corr)
-		op.self = append(op.self, st.SelfPred)
+		op.corr = append(op.corr, newRunPred(corr, op.aliases))
+		op.self = append(op.self, newRunPred(st.SelfPred, op.aliases))
 	}
 	for _, n := range p.Nots {
 		free, corr := splitFree(n.Pred)
 		free, corr = partitionImplied(p, n.Type, free, corr)
 		op.notFree = append(op.notFree, compileOrNil(rt, free))
-		op.notCorr = append(op.notCorr, corr)
+		op.notCorr = append(op.notCorr, newRunPred(corr, op.aliases))
 		if n.Trailing && p.Within > 0 {
 			op.absence = true
 			op.recycle = false
@@ -870,8 +870,108 @@ func (op *patternOp) holdsStep(k int, c *chunk, r int32, x *run) bool {
 	return true
 }
 
-func (op *patternOp) holds(e planner.Expr, c *chunk, r int32, x *run) bool {
+// runPred is a predicate over a candidate row and a run's bindings. Its
+// conjuncts of the form `f op a.g` (either way round, op a comparison)
+// compare the candidate's column f with field g of the run's last event
+// bound to a directly, through the operator's own scalar semantics; the
+// rest goes to the row evaluator.
+type runPred struct {
+	cmps []aliasCmp
+	rest planner.Expr
+}
+
+type aliasCmp struct {
+	op     scalar.Op
+	field  string // the candidate's
+	alias  int    // step whose last event is read
+	afield string
+	left   bool // the alias field is the left operand
+	hint   int  // afield's position in the last event read
+}
+
+// newRunPred prepares e (nil: true) for the runs of a pattern whose steps
+// bind aliases in order.
+func newRunPred(e planner.Expr, aliases []string) *runPred {
 	if e == nil {
+		return nil
+	}
+	p := &runPred{}
+	for _, c := range planner.Conjuncts(e) {
+		if cmp, ok := aliasComparison(c, aliases); ok {
+			p.cmps = append(p.cmps, cmp)
+		} else {
+			p.rest = planner.Conjoin(p.rest, c)
+		}
+	}
+	return p
+}
+
+func aliasComparison(e planner.Expr, aliases []string) (aliasCmp, bool) {
+	b, ok := e.(*planner.Binary)
+	if !ok {
+		return aliasCmp{}, false
+	}
+	switch b.Op {
+	case scalar.OpEq, scalar.OpNe, scalar.OpLt, scalar.OpLe, scalar.OpGt, scalar.OpGe:
+	default:
+		return aliasCmp{}, false
+	}
+	f, okf := b.X.(*planner.FieldRef)
+	a, oka := b.Y.(*planner.AliasField)
+	left := false
+	if !okf || !oka {
+		f, okf = b.Y.(*planner.FieldRef)
+		a, oka = b.X.(*planner.AliasField)
+		left = true
+	}
+	if !okf || !oka {
+		return aliasCmp{}, false
+	}
+	i := slices.Index(aliases, a.Alias)
+	if i < 0 {
+		return aliasCmp{}, false
+	}
+	return aliasCmp{op: b.Op, field: f.Name, alias: i, afield: a.Field, left: left}, true
+}
+
+// value reads field g of the last event bound at step i of x (null when
+// none), trying the position found last time first.
+func (m *aliasCmp) value(x *run) event.Value {
+	if x == nil || len(x.binds[m.alias]) == 0 {
+		return event.Null
+	}
+	ev := &x.binds[m.alias][len(x.binds[m.alias])-1]
+	if m.hint < len(ev.Fields) && ev.Fields[m.hint].Name == m.afield {
+		return ev.Fields[m.hint].Value
+	}
+	for i := range ev.Fields {
+		if ev.Fields[i].Name == m.afield {
+			m.hint = i
+			return ev.Fields[i].Value
+		}
+	}
+	return event.Null
+}
+
+func (op *patternOp) holds(p *runPred, c *chunk, r int32, x *run) bool {
+	if p == nil {
+		return true
+	}
+	for i := range p.cmps {
+		m := &p.cmps[i]
+		cand := event.Null
+		if col := c.col(m.field); col >= 0 {
+			cand = c.cols[col].value(int(r))
+		}
+		a, b := cand, m.value(x)
+		if m.left {
+			a, b = b, a
+		}
+		if !scalar.Binary(m.op, a, b).IsTrue() {
+			return false
+		}
+	}
+	if p.rest == nil {
 		return true
 	}
 	env := rowEnv{view: &batchView{c: c, typ: c.typ}, row: int(r), rt: op.rt, runAliases: op.aliases}
@@ -880,7 +980,7 @@ func (op *patternOp) holds(e planner.Expr, c *chunk, r int32, x *run) bool {
 	} else {
 		env.runBinds = noBinds
 	}
-	return evalRow(e, &env).IsTrue()
+	return evalRow(p.rest, &env).IsTrue()
 }
 
 // noBinds binds no alias (a candidate for a new run).
