@@ -30,6 +30,10 @@ type BatchBuilder struct {
 	// field names (see Batch.Types): inputs whose types alternate line by
 	// line then still form full batches.
 	MixTypes bool
+	// KeyFields, when set, limits dictionary numbering (see Dict) to the
+	// string columns of these names: those an operator groups by. Nil
+	// numbers every string column.
+	KeyFields map[string]bool
 
 	// the open batch
 	typ   string
@@ -204,6 +208,9 @@ func (b *BatchBuilder) open(typ string, fields []Field) {
 	b.cols = b.cols[:len(fields)]
 	for i := range fields {
 		b.cols[i].reset(fields[i].Name)
+		if b.KeyFields != nil && !b.KeyFields[fields[i].Name] {
+			b.cols[i].dict.on = false
+		}
 	}
 	b.ts = b.ts[:0]
 	b.types = b.types[:0]

@@ -3,6 +3,7 @@ package event
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -170,5 +171,32 @@ func TestDictSpaceRenews(t *testing.T) {
 		if want := b > dictSkipBatches; has != want {
 			t.Fatalf("batch %d: dictionary %v, want %v (%v)", b, has, want, got)
 		}
+	}
+}
+
+// TestDictKeyFields checks that a reader given key fields numbers those
+// string columns and no other.
+func TestDictKeyFields(t *testing.T) {
+	src := "@0 T { k: \"a\", s: \"x\" }\n@1 T { k: \"b\", s: \"y\" }\n@2 T { k: \"a\", s: \"x\" }\n"
+	for _, keys := range []map[string]bool{nil, {"k": true}, {}} {
+		rd := NewReader(strings.NewReader(src), "t.evt", ReaderOptions{KeyFields: keys})
+		b, err := rd.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for col, name := range []string{"", "k", "s"} {
+			if col == 0 {
+				continue
+			}
+			want := keys == nil || keys[name]
+			if got := b.Dict(col) != nil; got != want {
+				t.Errorf("key fields %v: column %s numbered %v, want %v", keys, name, got, want)
+			}
+		}
+		if d := b.Dict(1); d != nil && (d.Codes[0] != d.Codes[2] || d.Codes[0] == d.Codes[1]) {
+			t.Errorf("codes %v", d.Codes)
+		}
+		b.Rec.Release()
+		rd.Close()
 	}
 }

@@ -131,6 +131,9 @@ type ReaderOptions struct {
 	// ProcessingTime gives JSON and CSV events the Clock's time whatever
 	// they carry (varpulis run --processing-time, VPL.md §4.1).
 	ProcessingTime bool
+	// KeyFields limits dictionary numbering to these columns
+	// (BatchBuilder.KeyFields); nil numbers every string column.
+	KeyFields map[string]bool
 }
 
 // BatchReader is the interface shared by the readers of .evt, JSON lines
@@ -179,6 +182,7 @@ func (b *base) init(r io.Reader, name string, opts ReaderOptions) {
 	b.lr.init(r)
 	b.bb = NewBatchBuilder(opts.Mem)
 	b.bb.MixTypes = opts.MixTypes
+	b.bb.KeyFields = opts.KeyFields
 }
 
 // next drives a reader: it feeds lines to parse until a batch is ready. It

@@ -238,3 +238,26 @@ func TestNamedFeatureCases(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanKeyFields checks the fields a plan groups by: written
+// partitions, and partitions patterns infer, OR sides included.
+func TestPlanKeyFields(t *testing.T) {
+	pl, err := lowerNamed(t, `
+pattern P = SEQ(A as a, B where k == a.k as b) OR SEQ(C as c, D where j == c.j as d)
+stream S = P .emit(x: a.v)
+stream W = E.partition_by(sym).window(2).aggregate(n: count())
+stream U = F.where(v > 1)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := pl.KeyFields()
+	want := map[string]bool{"k": true, "j": true, "sym": true}
+	if len(got) != len(want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	for f := range want {
+		if !got[f] {
+			t.Fatalf("got %v, want %v", got, want)
+		}
+	}
+}

@@ -208,3 +208,30 @@ func (*Eval) stmt()      {}
 
 // NewConst returns a constant expression.
 func NewConst(v event.Value) *Const { return &Const{Val: v} }
+
+// KeyFields returns the fields some operator groups events by: the
+// partition keys of every stream, written or inferred by a pattern. The
+// readers number only these string columns (event.Dict).
+func (p *Plan) KeyFields() map[string]bool {
+	keys := map[string]bool{}
+	var pattern func(pt *Pattern)
+	pattern = func(pt *Pattern) {
+		for _, f := range pt.KeyFields {
+			keys[f] = true
+		}
+		for _, alt := range pt.Alts {
+			pattern(alt)
+		}
+	}
+	for _, s := range p.Streams {
+		for _, f := range s.PartitionBy {
+			keys[f] = true
+		}
+		for _, op := range s.Ops {
+			if pt, ok := op.(*Pattern); ok {
+				pattern(pt)
+			}
+		}
+	}
+	return keys
+}

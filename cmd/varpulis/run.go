@@ -90,6 +90,7 @@ func newRunCmd() *cobra.Command {
 			rd := event.NewReader(cmd.InOrStdin(), "<stdin>.jsonl", event.ReaderOptions{
 				EventTime:      l.plan.EventTime,
 				MixTypes:       true,
+				KeyFields:      l.plan.KeyFields(),
 				Clock:          wallClock,
 				ProcessingTime: processingTime,
 				Reject:         func(r event.Rejection) { fmt.Fprintln(stderr, r.String()) },

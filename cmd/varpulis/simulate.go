@@ -167,6 +167,7 @@ func simulate(l *loaded, in io.Reader, name string, sink exec.Sink, diag *bufio.
 	opts := event.ReaderOptions{
 		EventTime: l.plan.EventTime,
 		MixTypes:  true,
+		KeyFields: l.plan.KeyFields(),
 		Reject: func(r event.Rejection) {
 			fmt.Fprintln(diag, r.String())
 		},
