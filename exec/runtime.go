@@ -73,6 +73,9 @@ type Runtime struct {
 	lateBy    []int64 // per stream
 	prefixBuf []int64
 	segBuf    []int32
+	// deliverMixed's scratch
+	mixTargets []int
+	mixReads   []bool
 
 	outputs []*chunk
 	keyA    []byte
@@ -450,7 +453,7 @@ func (rt *Runtime) dispatch(c *chunk, from, to int32) error {
 // at a time. Views keep the chunk's rows and provenance, so the order of
 // VPL.md §3 is unchanged.
 func (rt *Runtime) deliverMixed(c *chunk) {
-	var targets []int
+	targets := rt.mixTargets[:0]
 	for _, t := range c.tnames {
 		for _, si := range rt.subs[t] {
 			if !slices.Contains(targets, si) {
@@ -459,7 +462,9 @@ func (rt *Runtime) deliverMixed(c *chunk) {
 		}
 	}
 	slices.Sort(targets)
-	reads := make([]bool, len(c.tnames))
+	rt.mixTargets = targets
+	reads := grow(rt.mixReads, len(c.tnames))
+	rt.mixReads = reads
 	for _, si := range targets {
 		se := rt.streams[si]
 		for i, t := range c.tnames {
@@ -606,9 +611,13 @@ func (rt *Runtime) watermarkPhase(origin int64, final bool) error {
 		}
 		fired := se.timed.fire(w, root)
 		rt.outputs = rt.outputs[:0]
-		for _, f := range fired {
-			for _, o := range rt.runPipeline(si, se, f, se.timedAt+1) {
-				rt.emit(si, se, o, true)
+		for fi, f := range fired {
+			outs := rt.runPipeline(si, se, f, se.timedAt+1)
+			for oi, o := range outs {
+				// runPipeline detached all but its last output; that one
+				// is in the stream's kernel buffers, which the next fired
+				// chunk reuses.
+				rt.emit(si, se, o, oi == len(outs)-1 && fi < len(fired)-1)
 			}
 		}
 		rt.drain()
