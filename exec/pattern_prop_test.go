@@ -35,36 +35,41 @@ func TestPatternsAgainstOracle(t *testing.T) {
 		policies[pol]++
 		src := p.VPL()
 		want := patternoracle.Matches(p, evs)
-		sink := &jsonSink{}
-		rt, err := New(planOf(t, src), Options{Sink: sink})
-		if err != nil {
-			t.Fatalf("case %d: %s: %v", i, src, err)
-		}
-		var base int64
-		for start := 0; start < len(evs); {
-			end := min(len(evs), start+1+r.IntN(6))
-			build := batches
-			if i%2 == 1 {
-				build = mixedBatches // chunks of several types
-			}
-			for _, b := range build(t, evs[start:end]) {
-				if err := rt.Process(b, base); err != nil {
-					t.Fatal(err)
-				}
-				base += int64(b.Len())
-				b.Rec.Release()
-			}
-			start = end
-		}
-		if err := rt.Finish(); err != nil {
-			t.Fatal(err)
-		}
-		if got := strings.Join(sink.lines, "\n"); got != strings.Join(want, "\n") {
+		got := runPatternCase(t, src, evs, r, 6, i%2 == 1) // odd cases: chunks of several types
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Fatalf("case %d differs\nprogram:\n%s\ninput:\n%s\n got:\n%s\nwant:\n%s", i, src,
-				patternoracle.Evt(evs), got, strings.Join(want, "\n"))
+				patternoracle.Evt(evs), strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
 	}
 	t.Logf("cases per policy: %v", policies)
+}
+
+// runPatternCase runs evs through a runtime of src in random batches of up
+// to max events (of several types per batch when mixed) and returns the
+// output lines.
+func runPatternCase(t *testing.T, src string, evs []event.Event, r *rand.Rand, max int, mixed bool) []string {
+	t.Helper()
+	sink := &jsonSink{}
+	rt, err := New(planOf(t, src), Options{Sink: sink})
+	if err != nil {
+		t.Fatalf("%s: %v", src, err)
+	}
+	var base int64
+	for start := 0; start < len(evs); {
+		end := min(len(evs), start+1+r.IntN(max))
+		for _, b := range buildBatches(t, evs[start:end], mixed) {
+			if err := rt.Process(b, base); err != nil {
+				t.Fatal(err)
+			}
+			base += int64(b.Len())
+			b.Rec.Release()
+		}
+		start = end
+	}
+	if err := rt.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	return sink.lines
 }
 
 // TestPatternsSweepingAgainstOracle runs oracle cases with a sweep after
@@ -90,27 +95,7 @@ func TestPatternsSweepingAgainstOracle(t *testing.T) {
 			p, e := patternoracle.RandomNamed(r)
 			src, want, evs = p.VPL(), patternoracle.Matches(p, e), e
 		}
-		sink := &jsonSink{}
-		rt, err := New(planOf(t, src), Options{Sink: sink})
-		if err != nil {
-			t.Fatalf("case %d: %s: %v", i, src, err)
-		}
-		var base int64
-		for start := 0; start < len(evs); {
-			end := min(len(evs), start+1+r.IntN(4))
-			for _, b := range mixedBatches(t, evs[start:end]) {
-				if err := rt.Process(b, base); err != nil {
-					t.Fatal(err)
-				}
-				base += int64(b.Len())
-				b.Rec.Release()
-			}
-			start = end
-		}
-		if err := rt.Finish(); err != nil {
-			t.Fatal(err)
-		}
-		if got := strings.Join(sink.lines, "\n"); got != strings.Join(want, "\n") {
+		if got := strings.Join(runPatternCase(t, src, evs, r, 4, true), "\n"); got != strings.Join(want, "\n") {
 			t.Fatalf("case %d differs\nprogram:\n%s\ninput:\n%s\n got:\n%s\nwant:\n%s", i, src,
 				patternoracle.Evt(evs), got, strings.Join(want, "\n"))
 		}

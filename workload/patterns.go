@@ -75,22 +75,21 @@ func W3(n, k int, seed uint64, yield func(typ string, ts int64, id int64)) {
 
 // W3Batches builds W3 as Arrow batches.
 func W3Batches(n, k int, seed uint64) []event.Batch {
-	bb := event.NewBatchBuilder(memory.DefaultAllocator)
-	bb.MixTypes = true
-	fields := make([]event.Field, 1)
-	W3(n, k, seed, func(typ string, ts, id int64) {
-		fields[0] = event.Field{Name: "id", Value: event.Int(id)}
-		bb.AppendFields(typ, ts, fields, 0)
-	})
-	return bb.Flush()
+	return idBatches(func(yield func(typ string, ts, id int64)) { W3(n, k, seed, yield) })
 }
 
 // WriteW3 writes W3 as .evt.
 func WriteW3(w io.Writer, n, k int, seed uint64) error {
+	return writeIDEvents(w, func(yield func(typ string, ts, id int64)) { W3(n, k, seed, yield) })
+}
+
+// writeIDEvents writes the events gen yields, each with one int field
+// id, as .evt.
+func writeIDEvents(w io.Writer, gen func(yield func(typ string, ts, id int64))) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	var buf []byte
 	var err error
-	W3(n, k, seed, func(typ string, ts, id int64) {
+	gen(func(typ string, ts, id int64) {
 		if err != nil {
 			return
 		}
@@ -107,6 +106,19 @@ func WriteW3(w io.Writer, n, k int, seed uint64) error {
 		return err
 	}
 	return bw.Flush()
+}
+
+// idBatches builds the events gen yields, each with one int field id, as
+// Arrow batches of mixed types.
+func idBatches(gen func(yield func(typ string, ts, id int64))) []event.Batch {
+	bb := event.NewBatchBuilder(memory.DefaultAllocator)
+	bb.MixTypes = true
+	fields := make([]event.Field, 1)
+	gen(func(typ string, ts, id int64) {
+		fields[0] = event.Field{Name: "id", Value: event.Int(id)}
+		bb.AppendFields(typ, ts, fields, 0)
+	})
+	return bb.Flush()
 }
 
 // W5 yields n events over 10,000 users 1 ms apart: logins, actions,
@@ -278,36 +290,10 @@ func (q *paymentQueue) Pop() any {
 
 // W5OrdersBatches builds W5's orders and payments as Arrow batches.
 func W5OrdersBatches(n int, seed uint64) []event.Batch {
-	bb := event.NewBatchBuilder(memory.DefaultAllocator)
-	bb.MixTypes = true
-	fields := make([]event.Field, 1)
-	W5Orders(n, seed, func(typ string, ts, id int64) {
-		fields[0] = event.Field{Name: "id", Value: event.Int(id)}
-		bb.AppendFields(typ, ts, fields, 0)
-	})
-	return bb.Flush()
+	return idBatches(func(yield func(typ string, ts, id int64)) { W5Orders(n, seed, yield) })
 }
 
 // WriteW5Orders writes W5's orders and payments as .evt.
 func WriteW5Orders(w io.Writer, n int, seed uint64) error {
-	bw := bufio.NewWriterSize(w, 1<<16)
-	var buf []byte
-	var err error
-	W5Orders(n, seed, func(typ string, ts, id int64) {
-		if err != nil {
-			return
-		}
-		buf = append(buf[:0], '@')
-		buf = strconv.AppendInt(buf, ts/1e6, 10)
-		buf = append(buf, ' ')
-		buf = append(buf, typ...)
-		buf = append(buf, " { id: "...)
-		buf = strconv.AppendInt(buf, id, 10)
-		buf = append(buf, " }\n"...)
-		_, err = bw.Write(buf)
-	})
-	if err != nil {
-		return err
-	}
-	return bw.Flush()
+	return writeIDEvents(w, func(yield func(typ string, ts, id int64)) { W5Orders(n, seed, yield) })
 }
