@@ -1215,20 +1215,7 @@ func (op *patternOp) fire(w int64, root *prov) []*chunk {
 		evs = append(evs, op.record(m))
 		binds = append(binds, m.binds)
 	}
-	return firedChunks(matchChunks(op.slots, evs, binds, nil, nil, nil), root)
-}
-
-// firedChunks gives chunks released in a watermark phase their
-// provenance.
-func firedChunks(chunks []*chunk, root *prov) []*chunk {
-	rank := int32(0)
-	for _, c := range chunks {
-		p := *root
-		p.rank0 = rank
-		c.prov, c.up = &p, nil
-		rank += int32(c.n)
-	}
-	return chunks
+	return rankFired(matchChunks(op.slots, evs, binds, nil, nil, nil), root)
 }
 
 // fireMatches completes the waiting absences whose deadline the watermark

@@ -242,7 +242,7 @@ func (o *altPatternOp) fire(w int64, root *prov) []*chunk {
 	for i, f := range all {
 		evs[i], binds[i] = f.ev, f.binds
 	}
-	return firedChunks(matchChunks(o.slots, evs, binds, nil, nil, nil), root)
+	return rankFired(matchChunks(o.slots, evs, binds, nil, nil, nil), root)
 }
 
 // compareKeyValues orders two partition keys of n fields (an array of
