@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/varpulis/varpulis-go/event"
 )
 
 // TestRandomNamed runs generated named-pattern cases: the rendered program
@@ -104,25 +102,6 @@ func TestNamedStrictIsContiguousNext(t *testing.T) {
 		if len(p.Or) > 0 || p.absence() {
 			continue
 		}
-		p.Policy = Next
-		var want []match
-		for _, m := range find(p, input) {
-			pos := m.positions()
-			ok := true
-			for q := m.start + 1; q < m.last(); q++ {
-				if p.stepType(input[q].Type) && event.Equal(p.key(&input[q]), m.key) && !slices.Contains(pos, q) {
-					ok = false
-				}
-			}
-			if ok {
-				want = append(want, m)
-			}
-		}
-		p.Policy = Strict
-		got := find(p, input)
-		if w, g := render(p, input, want), render(p, input, got); !slices.Equal(w, g) {
-			t.Fatalf("seed %d: %s\n%s\nstrict:\n%s\nfiltered next:\n%s", seed, p.VPL(), Evt(input),
-				strings.Join(g, "\n"), strings.Join(w, "\n"))
-		}
+		checkStrictIsContiguousNext(t, seed, p, input)
 	}
 }
