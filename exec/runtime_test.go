@@ -24,11 +24,6 @@ func batches(t testing.TB, evs []event.Event) []event.Batch {
 	return buildBatches(t, evs, false)
 }
 
-// mixedBatches lets batches hold several types with the same fields.
-func mixedBatches(t testing.TB, evs []event.Event) []event.Batch {
-	return buildBatches(t, evs, true)
-}
-
 func buildBatches(t testing.TB, evs []event.Event, mix bool) []event.Batch {
 	t.Helper()
 	bb := event.NewBatchBuilder(memory.DefaultAllocator)

@@ -1,0 +1,209 @@
+package exec
+
+import (
+	"cmp"
+	"math"
+	"slices"
+
+	"github.com/varpulis/varpulis-go/event"
+	"github.com/varpulis/varpulis-go/exec/agg"
+	"github.com/varpulis/varpulis-go/planner"
+)
+
+// limitMatches keeps the first max_matches matches of one input event
+// (VPL.md §4.7).
+func (rt *Runtime) limitMatches(stream string, ms []match) []match {
+	if lim := rt.opts.Limits.MaxMatches; len(ms) > lim {
+		rt.limitHit(stream, "max_matches", lim)
+		return ms[:lim]
+	}
+	return ms
+}
+
+// record builds a match's output event: the last bound event's fields and
+// ts (VPL.md §4.5.8).
+func (op *patternOp) record(m match) event.Event {
+	for k := len(m.binds) - 1; k >= 0; k-- {
+		if n := len(m.binds[k]); n > 0 {
+			e := m.binds[k][n-1]
+			e.TS = m.ts
+			return e
+		}
+	}
+	return event.Event{Type: op.stream, TS: m.ts}
+}
+
+// aliasSlot is one alias of a pattern's match records, in the order of
+// the records' binding lists.
+type aliasSlot struct {
+	name string
+	many bool // may bind several events (a Kleene step)
+}
+
+// matchChunks turns match records into chunks with their aliases bound.
+func matchChunks(slots []aliasSlot, evs []event.Event, binds [][][]event.Event, p *prov, prow, seq []int32) []*chunk {
+	chunks := rowsChunks(evs, p, prow, seq)
+	start := 0
+	for _, c := range chunks {
+		rows := binds[start : start+c.n]
+		// One allocation per kind of memory, not per alias.
+		avs := make([]aliasVec, len(slots))
+		c.aliases = make([]*aliasVec, len(slots))
+		nOne, nMany := 0, 0
+		for _, st := range slots {
+			if st.many {
+				nMany++
+			} else {
+				nOne++
+			}
+		}
+		ones := make([]event.Event, nOne*c.n)
+		manys := make([][]event.Event, nMany*c.n)
+		for k, st := range slots {
+			av := &avs[k]
+			av.name = st.name
+			if st.many {
+				av.many, manys = manys[:c.n:c.n], manys[c.n:]
+				for i := range rows {
+					av.many[i] = rows[i][k]
+				}
+			} else {
+				av.one, ones = ones[:c.n:c.n], ones[c.n:]
+				for i := range rows {
+					if len(rows[i][k]) > 0 {
+						av.one[i] = rows[i][k][0]
+					}
+				}
+			}
+			c.aliases[k] = av
+		}
+		start += c.n
+	}
+	return chunks
+}
+
+// wait makes x a waiting absence.
+func (op *patternOp) wait(k int32, x *run) {
+	x.waiting = true
+	op.waits.push(waitingRun{deadline: op.deadline(x), key: k, r: x})
+}
+
+// due implements timedOp: absences complete when the watermark passes
+// their deadline; other expiries need no phase of their own.
+func (op *patternOp) due() int64 {
+	for len(op.waits) > 0 && op.waits[0].r.dead {
+		op.waits.pop()
+	}
+	if len(op.waits) == 0 {
+		return math.MaxInt64
+	}
+	return addSat(op.waits[0].deadline, 1)
+}
+
+func (op *patternOp) bound(ts int64) int64 {
+	if !op.absence {
+		return math.MaxInt64
+	}
+	b := addSat(ts, op.p.Within+1) // a run this event starts
+	w := op.rt.W(op.si)
+	for len(op.liveRuns) > 0 {
+		top := op.liveRuns[0]
+		// A run the watermark expired is removed before any event could
+		// complete it: it can fall due no more.
+		if top.r.dead || top.r.waiting || op.gone(top.r, w) {
+			op.liveRuns.pop()
+			continue
+		}
+		if d := op.deadline(top.r); d != top.deadline {
+			op.liveRuns.pop() // its deadline moved: file it again
+			op.liveRuns.push(waitingRun{deadline: d, key: top.key, r: top.r})
+			continue
+		}
+		return min(b, addSat(top.deadline, 1))
+	}
+	return b
+}
+
+// track files a run of an absence pattern under its deadline.
+func (op *patternOp) track(k int32, x *run) {
+	if op.absence {
+		op.liveRuns.push(waitingRun{deadline: op.deadline(x), key: k, r: x})
+	}
+}
+
+// fire implements timedOp: waiting absences whose deadline the watermark
+// passed complete with ts = deadline, by deadline, then key, then run
+// start; other runs past their deadline are removed.
+func (op *patternOp) fire(w int64, root *prov) []*chunk {
+	ms := op.fireMatches(w)
+	var evs []event.Event
+	var binds [][][]event.Event
+	for _, m := range ms {
+		evs = append(evs, op.record(m))
+		binds = append(binds, m.binds)
+	}
+	return rankFired(matchChunks(op.slots, evs, binds, nil, nil, nil), root)
+}
+
+// fireMatches completes the waiting absences whose deadline the watermark
+// w passed, in release order.
+func (op *patternOp) fireMatches(w int64) []match {
+	var ms []match
+	for len(op.waits) > 0 && op.waits[0].deadline < w {
+		wr := op.waits.pop()
+		if wr.r.dead {
+			continue
+		}
+		wr.r.dead = true
+		if wr.r.bar > 0 {
+			continue // barred at its deadline: no match (docs/patterns.md, N6)
+		}
+		m := op.matchOf(wr.key, wr.r, -1)
+		m.ts = wr.deadline
+		ms = append(ms, m)
+	}
+	// By deadline, then partition key, then run start (VPL.md §7.3);
+	// inferred partitions are one partition to the user.
+	if op.p.KeyFields == nil && len(op.keys.fields) > 0 {
+		op.keys.sorted()
+		slices.SortStableFunc(ms, func(a, b match) int {
+			if c := cmp.Or(cmp.Compare(a.ts, b.ts), cmp.Compare(op.keys.rank[a.key], op.keys.rank[b.key])); c != 0 {
+				return c
+			}
+			return comparePositions(a.at, b.at) // run start first
+		})
+	}
+	return ms
+}
+
+// aliasAgg evaluates count(a), sum(a.f), ... over the events bound to a.
+func aliasAgg(e *planner.AliasAgg, evs []event.Event) event.Value {
+	if e.Fn == "count" && e.Field == "" {
+		return event.Int(int64(len(evs))) // count(a): the events bound
+	}
+	vals := make([]event.Value, len(evs))
+	for i := range evs {
+		vals[i], _ = evs[i].Get(e.Field)
+	}
+	if e.Fn == "count" {
+		n := 0
+		for _, v := range vals {
+			if !v.IsNull() {
+				n++
+			}
+		}
+		return event.Int(int64(n))
+	}
+	fn, ok := agg.Parse(e.Fn, 1)
+	if !ok {
+		return event.Null
+	}
+	acc := agg.New(agg.Spec{Fn: fn})
+	acc.Resize(1)
+	rows := make([]int32, len(vals))
+	for i := range rows {
+		rows[i] = int32(i)
+	}
+	acc.UpdateOne(0, rows, &agg.Column{Kind: planner.KindAny, Value: func(r int32) event.Value { return vals[r] }})
+	return acc.Result(0)
+}

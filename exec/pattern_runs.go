@@ -1,0 +1,390 @@
+package exec
+
+import (
+	"cmp"
+	"math"
+	"slices"
+
+	"github.com/varpulis/varpulis-go/event"
+)
+
+// slabBlock is the number of runs (or bound events) a slab block holds.
+const slabBlock = 32
+
+// How often (in events) a pattern sweeps its partitions for expired runs,
+// and how many empty partitions it keeps before it forgets their keys.
+// Variables for the tests, which make both happen all the time.
+var (
+	sweepEvery  = 1 << 16
+	forgetAfter = 1024
+)
+
+// waitingRun is an absence run waiting for its deadline.
+type waitingRun struct {
+	deadline int64
+	key      int32
+	r        *run
+}
+
+// runHeap is a min-heap of waiting runs by deadline, then run start. It
+// is typed rather than a container/heap.Interface, which would box every
+// entry pushed or popped.
+type runHeap []waitingRun
+
+func (h runHeap) less(i, j int) bool {
+	a, b := &h[i], &h[j]
+	if a.deadline != b.deadline {
+		return a.deadline < b.deadline
+	}
+	// Then run start, and runs of one start (copies under policy any) by
+	// their bound positions: the positions' order, which begins with the
+	// start. A waiting run's positions do not change; a copy that collects
+	// is a new run.
+	return comparePositions(a.r.at, b.r.at) < 0
+}
+
+func (h *runHeap) push(w waitingRun) {
+	*h = append(*h, w)
+	s := *h
+	for i := len(s) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !s.less(i, p) {
+			break
+		}
+		s[i], s[p] = s[p], s[i]
+		i = p
+	}
+}
+
+func (h *runHeap) pop() waitingRun {
+	s := *h
+	top := s[0]
+	n := len(s) - 1
+	s[0] = s[n]
+	s[n] = waitingRun{}
+	*h = s[:n]
+	h.down(0)
+	return top
+}
+
+// down moves entry i down to its place.
+func (h runHeap) down(i int) {
+	for n := len(h); ; {
+		m, l, r := i, 2*i+1, 2*i+2
+		if l < n && h.less(l, m) {
+			m = l
+		}
+		if r < n && h.less(r, m) {
+			m = r
+		}
+		if m == i {
+			return
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+}
+
+// partition holds the runs of one key, in run-start order. Absences
+// whose steps are all bound and that collect no more wait apart (see
+// apart): only a negation or their deadline can change them, so events
+// need not visit them.
+type partition struct {
+	runs    []*run
+	waiting []*run
+	// expiry is at most the earliest deadline of runs (when deadlines do
+	// not move, see fixedDeadlines): a watermark up to it expires none, so
+	// the runs need not be visited for that.
+	expiry int64
+}
+
+// run is one partial match.
+type run struct {
+	id      int64
+	start   int64           // ts of the first bound event
+	prog    int             // progress: index of the last step holding an event
+	bar     int             // barred past step bar (a NOT item after optional steps); 0: not
+	binds   [][]event.Event // per step, the bound events
+	at      [][]int64       // per step, their input positions
+	last    int64           // ts of the last bound event
+	bornW   int64           // the watermark when the run started
+	waiting bool            // absence: all steps bound, waiting for the deadline
+	dead    bool
+}
+
+// match is a completed match awaiting emission.
+type match struct {
+	key   int32
+	r     *run
+	ts    int64
+	row   int32 // the input row that completed it (dispatch phase)
+	binds [][]event.Event
+	at    [][]int64 // input positions of the bound events, for ordering
+}
+
+// prune removes dead runs from a partition, and those the watermark w
+// expired when w is given.
+func (op *patternOp) prune(part *partition, w int64, expire bool) {
+	if expire && op.fixedDeadlines && w <= part.expiry {
+		return
+	}
+	j := 0
+	expiry := int64(math.MaxInt64)
+	for _, x := range part.runs {
+		if x.dead || expire && op.gone(x, w) {
+			if op.recycle {
+				op.removed = append(op.removed, x)
+			}
+			continue
+		}
+		if op.apart(x) {
+			part.waiting = append(part.waiting, x)
+			continue
+		}
+		part.runs[j] = x
+		j++
+		expiry = min(expiry, op.deadline(x))
+	}
+	clear(part.runs[j:])
+	part.runs = part.runs[:j]
+	part.expiry = expiry
+}
+
+// pruneWaiting drops the waiting absences that completed or were killed.
+func pruneWaiting(part *partition) {
+	part.waiting = slices.DeleteFunc(part.waiting, func(x *run) bool { return x.dead })
+}
+
+// reuseRemoved makes the removed runs free for new ones, now that the
+// matches built from them no longer need their bindings. A Kleene step's
+// elements went out with a match as they are: they get a new array.
+func (op *patternOp) reuseRemoved() {
+	for _, x := range op.removed {
+		for k, st := range op.p.Steps {
+			if st.Kleene {
+				x.binds[k], x.at[k] = nil, nil
+			} else {
+				x.binds[k], x.at[k] = x.binds[k][:0], x.at[k][:0]
+			}
+		}
+	}
+	op.freeRuns = append(op.freeRuns, op.removed...)
+	clear(op.removed)
+	op.removed = op.removed[:0]
+}
+
+// newRun makes a run starting at ts, carved from the slabs. Ordinary
+// steps bind one event each into a slot of capacity one, so binding them
+// allocates nothing; bindings are only ever appended, so a match or a copy
+// may share them.
+func (op *patternOp) newRun(ts, w int64) *run {
+	if k := len(op.freeRuns); k > 0 {
+		x := op.freeRuns[k-1]
+		op.freeRuns = op.freeRuns[:k-1]
+		x.id, x.start, x.last, x.bornW, x.prog, x.bar, x.waiting, x.dead = op.nextID, ts, ts, w, -1, 0, false, false
+		return x
+	}
+	n := len(op.p.Steps)
+	if len(op.runSlab) == 0 {
+		op.runSlab = make([]run, slabBlock)
+		op.bindSlab = make([][]event.Event, slabBlock*n)
+		op.atSlab = make([][]int64, slabBlock*n)
+		op.evSlab = make([]event.Event, slabBlock*n)
+		op.posSlab = make([]int64, slabBlock*n)
+	}
+	x := &op.runSlab[0]
+	op.runSlab = op.runSlab[1:]
+	*x = run{id: op.nextID, start: ts, last: ts, bornW: w, prog: -1, binds: op.bindSlab[:n:n], at: op.atSlab[:n:n]}
+	evs, ats := op.evSlab[:n:n], op.posSlab[:n:n]
+	op.bindSlab, op.atSlab, op.evSlab, op.posSlab = op.bindSlab[n:], op.atSlab[n:], op.evSlab[n:], op.posSlab[n:]
+	for k, st := range op.p.Steps {
+		if !st.Kleene {
+			x.binds[k] = evs[k : k : k+1]
+			x.at[k] = ats[k : k : k+1]
+		}
+	}
+	return x
+}
+
+// gone reports whether the watermark removed x: an advance of W since the
+// run started took W past its deadline (VPL.md §4.5.3; a run a late event
+// started lives until the next advance). Waiting absences complete in a
+// watermark phase instead.
+func (op *patternOp) gone(x *run, w int64) bool {
+	return !x.waiting && w > x.bornW && w > op.deadline(x)
+}
+
+func (op *patternOp) live(part *partition) int {
+	n := 0
+	for _, x := range part.runs {
+		if !x.dead {
+			n++
+		}
+	}
+	for _, x := range part.waiting {
+		if !x.dead {
+			n++
+		}
+	}
+	return n
+}
+
+func (op *patternOp) bind(x *run, k int, c *chunk, r int32, pos int64) {
+	x.binds[k] = append(x.binds[k], op.eventAt(c, r))
+	x.at[k] = append(x.at[k], pos)
+	x.last = c.ts[r]
+	if k > x.prog {
+		x.prog, x.bar = k, 0 // moving on lifts a bar (it may not go past it)
+	}
+}
+
+// eventAt returns row r of c in row form, built once per row however many
+// runs bind it (a run only reads its events).
+func (op *patternOp) eventAt(c *chunk, r int32) event.Event {
+	if d := &c.ts[0]; op.evDomain != d {
+		op.evDomain = d
+		for _, r := range op.evSet {
+			op.evs[r] = event.Event{}
+		}
+		op.evSet = op.evSet[:0]
+		op.evs = grow(op.evs, c.n)
+	}
+	if e := op.evs[r]; e.Type != "" {
+		return e
+	}
+	n := len(c.names)
+	if len(op.fieldSlab) < n {
+		op.fieldSlab = make([]event.Field, max(slabBlock*n, n))
+	}
+	e := event.Event{Type: c.typeAt(r), TS: c.ts[r], Fields: op.fieldSlab[:n:n]}
+	op.fieldSlab = op.fieldSlab[n:]
+	for i, name := range c.names {
+		e.Fields[i] = event.Field{Name: name, Value: cloneValue(c.cols[i].value(int(r)))}
+	}
+	op.evs[r] = e
+	op.evSet = append(op.evSet, r)
+	return e
+}
+
+// clone copies run x (policy any). The copy shares the events bound so
+// far, which nobody changes; its unbound ordinary steps get slots of their
+// own.
+func (op *patternOp) clone(x *run) *run {
+	y := op.newRun(x.start, x.bornW)
+	y.id, y.prog, y.bar, y.last = x.id, x.prog, x.bar, x.last
+	for i := range x.binds {
+		if len(x.binds[i]) > 0 || op.p.Steps[i].Kleene {
+			y.binds[i] = slices.Clip(x.binds[i])
+			y.at[i] = slices.Clip(x.at[i])
+		}
+	}
+	return y
+}
+
+// comparePositions orders two matches by the input positions of their
+// bound events, read in step order; when one list is a prefix of the other
+// the shorter comes first, and two matches of the same events split
+// differently between Kleene steps compare step by step, fewer elements in
+// the earlier step first.
+func comparePositions(a, b [][]int64) int {
+	i, ai, j, bj := 0, 0, 0, 0
+	for {
+		for i < len(a) && ai == len(a[i]) {
+			i, ai = i+1, 0
+		}
+		for j < len(b) && bj == len(b[j]) {
+			j, bj = j+1, 0
+		}
+		switch {
+		case i == len(a) && j == len(b):
+			for s := range min(len(a), len(b)) {
+				if c := cmp.Compare(len(a[s]), len(b[s])); c != 0 {
+					return c
+				}
+			}
+			return 0
+		case i == len(a):
+			return -1
+		case j == len(b):
+			return 1
+		}
+		if c := cmp.Compare(a[i][ai], b[j][bj]); c != 0 {
+			return c
+		}
+		ai, bj = ai+1, bj+1
+	}
+}
+
+// matchOf captures run x's bindings as a match. A finished run (dead)
+// hands them over; a live one goes on appending, which leaves the match's
+// view of them unchanged.
+func (op *patternOp) matchOf(k int32, x *run, r int32) match {
+	m := match{key: k, r: x, ts: x.last, row: r, binds: x.binds, at: x.at}
+	if !x.dead {
+		n := len(x.binds)
+		if len(op.matchBinds) < n {
+			op.matchBinds = make([][]event.Event, slabBlock*n)
+			op.matchAt = make([][]int64, slabBlock*n)
+		}
+		m.binds, m.at = op.matchBinds[:n:n], op.matchAt[:n:n]
+		op.matchBinds, op.matchAt = op.matchBinds[n:], op.matchAt[n:]
+		for i := range n {
+			m.binds[i] = slices.Clip(x.binds[i])
+			m.at[i] = slices.Clip(x.at[i])
+		}
+	}
+	return m
+}
+
+// sweep drops dead and expired runs from every partition, so partitions
+// that see no more events do not keep their runs forever.
+func (op *patternOp) sweep(w int64) {
+	empty := 0
+	for i := range op.parts {
+		op.prune(&op.parts[i], w, true)
+		pruneWaiting(&op.parts[i])
+		if len(op.parts[i].runs)+len(op.parts[i].waiting) == 0 {
+			empty++
+		}
+	}
+	op.swept = 0
+	if empty > forgetAfter && 2*empty > len(op.parts) {
+		op.forgetEmpty()
+	}
+}
+
+// forgetEmpty forgets the keys whose partitions hold no run, so that the
+// state of a pattern partitioned by an ever new key (an order id) stays
+// proportional to its live runs, not to every key ever seen. Key ids are
+// dense, so the remaining keys are numbered again and the heaps follow;
+// no output depends on key ids.
+func (op *patternOp) forgetEmpty() {
+	keys := newKeyIndex(op.keys.fields)
+	remap := make([]int32, len(op.parts))
+	parts := make([]partition, 0, len(op.parts)/2)
+	for id := range op.parts {
+		part := &op.parts[id]
+		if len(part.runs)+len(part.waiting) == 0 {
+			remap[id] = -1
+			continue
+		}
+		remap[id] = keys.id(op.keys.vals[id])
+		parts = append(parts, *part)
+	}
+	op.keys, op.parts = keys, parts
+	for _, h := range []*runHeap{&op.waits, &op.liveRuns} {
+		kept := (*h)[:0]
+		for _, wr := range *h {
+			if wr.r.dead || remap[wr.key] < 0 {
+				continue
+			}
+			wr.key = remap[wr.key]
+			kept = append(kept, wr)
+		}
+		clear((*h)[len(kept):])
+		*h = kept
+		for i := len(kept)/2 - 1; i >= 0; i-- {
+			h.down(i)
+		}
+	}
+}
