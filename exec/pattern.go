@@ -83,9 +83,9 @@ type patternOp struct {
 	matchBinds [][]event.Event
 	matchAt    [][]int64
 	// Removed runs are reused when nothing can still refer to them: not
-	// under policy any (copies share bindings) nor for absences (heaps
-	// hold runs). A run removed while matches are being built is reused
-	// only once they are.
+	// under policy any (copies share bindings). A run removed while
+	// matches are being built is reused only once they are; heap entries
+	// tell a reused run by its generation.
 	recycle   bool
 	removed   []*run
 	freeRuns  []*run
@@ -130,7 +130,6 @@ func newPatternOp(rt *Runtime, si int, s *planner.Stream, p *planner.Pattern) *p
 		op.notCorr = append(op.notCorr, newRunPred(corr, op.aliases))
 		if n.Trailing && p.Within > 0 {
 			op.absence = true
-			op.recycle = false
 		}
 	}
 	return op
@@ -370,7 +369,7 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 			continue
 		}
 		op.negate(ni, c, r, ts, part.runs)
-		pruneWaiting(part)
+		op.pruneWaiting(part)
 		op.negate(ni, c, r, ts, part.waiting)
 	}
 	// (2) offer the event to every active run, in run-start order

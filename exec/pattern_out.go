@@ -85,13 +85,13 @@ func matchChunks(slots []aliasSlot, evs []event.Event, binds [][][]event.Event, 
 // wait makes x a waiting absence.
 func (op *patternOp) wait(k int32, x *run) {
 	x.waiting = true
-	op.waits.push(waitingRun{deadline: op.deadline(x), key: k, r: x})
+	op.waits.push(fileRun(op.deadline(x), k, x))
 }
 
 // due implements timedOp: absences complete when the watermark passes
 // their deadline; other expiries need no phase of their own.
 func (op *patternOp) due() int64 {
-	for len(op.waits) > 0 && op.waits[0].r.dead {
+	for len(op.waits) > 0 && op.waits[0].stale() {
 		op.waits.pop()
 	}
 	if len(op.waits) == 0 {
@@ -110,13 +110,14 @@ func (op *patternOp) bound(ts int64) int64 {
 		top := op.liveRuns[0]
 		// A run the watermark expired is removed before any event could
 		// complete it: it can fall due no more.
-		if top.r.dead || top.r.waiting || op.gone(top.r, w) {
+		if top.stale() || top.r.waiting || op.gone(top.r, w) {
 			op.liveRuns.pop()
 			continue
 		}
 		if d := op.deadline(top.r); d != top.deadline {
 			op.liveRuns.pop() // its deadline moved: file it again
-			op.liveRuns.push(waitingRun{deadline: d, key: top.key, r: top.r})
+			top.deadline = d
+			op.liveRuns.push(top)
 			continue
 		}
 		return min(b, addSat(top.deadline, 1))
@@ -127,7 +128,7 @@ func (op *patternOp) bound(ts int64) int64 {
 // track files a run of an absence pattern under its deadline.
 func (op *patternOp) track(k int32, x *run) {
 	if op.absence {
-		op.liveRuns.push(waitingRun{deadline: op.deadline(x), key: k, r: x})
+		op.liveRuns.push(fileRun(op.deadline(x), k, x))
 	}
 }
 
@@ -151,7 +152,7 @@ func (op *patternOp) fireMatches(w int64) []match {
 	var ms []match
 	for len(op.waits) > 0 && op.waits[0].deadline < w {
 		wr := op.waits.pop()
-		if wr.r.dead {
+		if wr.stale() {
 			continue
 		}
 		wr.r.dead = true

@@ -22,9 +22,20 @@ var (
 // waitingRun is an absence run waiting for its deadline.
 type waitingRun struct {
 	deadline int64
+	start    int64 // input position of the run's first event
 	key      int32
+	gen      uint32 // r.gen when filed: r may have been reused since
 	r        *run
 }
+
+// fileRun makes x's heap entry.
+func fileRun(deadline int64, k int32, x *run) waitingRun {
+	return waitingRun{deadline: deadline, start: firstPosition(x.at), key: k, gen: x.gen, r: x}
+}
+
+// stale reports whether the entry's run finished (or was reused) since it
+// was filed.
+func (w *waitingRun) stale() bool { return w.gen != w.r.gen || w.r.dead }
 
 // runHeap is a min-heap of waiting runs by deadline, then run start. It
 // is typed rather than a container/heap.Interface, which would box every
@@ -36,10 +47,12 @@ func (h runHeap) less(i, j int) bool {
 	if a.deadline != b.deadline {
 		return a.deadline < b.deadline
 	}
-	// Then run start, and runs of one start (copies under policy any) by
-	// their bound positions: the positions' order, which begins with the
-	// start. A waiting run's positions do not change; a copy that collects
-	// is a new run.
+	if a.start != b.start {
+		return a.start < b.start
+	}
+	// Runs of one start are copies (policy any, whose runs are never
+	// reused): by their bound positions, which do not change while they
+	// wait; a copy that collects is a new run.
 	return comparePositions(a.r.at, b.r.at) < 0
 }
 
@@ -110,6 +123,7 @@ type run struct {
 	bornW   int64           // the watermark when the run started
 	waiting bool            // absence: all steps bound, waiting for the deadline
 	dead    bool
+	gen     uint32 // times the run was reused (heap entries tell stale ones by it)
 }
 
 // match is a completed match awaiting emission.
@@ -151,8 +165,20 @@ func (op *patternOp) prune(part *partition, w int64, expire bool) {
 }
 
 // pruneWaiting drops the waiting absences that completed or were killed.
-func pruneWaiting(part *partition) {
-	part.waiting = slices.DeleteFunc(part.waiting, func(x *run) bool { return x.dead })
+func (op *patternOp) pruneWaiting(part *partition) {
+	j := 0
+	for _, x := range part.waiting {
+		if x.dead {
+			if op.recycle {
+				op.removed = append(op.removed, x)
+			}
+			continue
+		}
+		part.waiting[j] = x
+		j++
+	}
+	clear(part.waiting[j:])
+	part.waiting = part.waiting[:j]
 }
 
 // reuseRemoved makes the removed runs free for new ones, now that the
@@ -160,6 +186,7 @@ func pruneWaiting(part *partition) {
 // elements went out with a match as they are: they get a new array.
 func (op *patternOp) reuseRemoved() {
 	for _, x := range op.removed {
+		x.gen++
 		for k, st := range op.p.Steps {
 			if st.Kleene {
 				x.binds[k], x.at[k] = nil, nil
@@ -253,11 +280,19 @@ func (op *patternOp) eventAt(c *chunk, r int32) event.Event {
 		return e
 	}
 	n := len(c.names)
-	if len(op.fieldSlab) < n {
-		op.fieldSlab = make([]event.Field, max(slabBlock*n, n))
+	var fields []event.Field
+	if op.absence {
+		// Absences keep their events for their whole deadline, some far
+		// longer than others: a block shared with them would live as long
+		// as the longest.
+		fields = make([]event.Field, n)
+	} else {
+		if len(op.fieldSlab) < n {
+			op.fieldSlab = make([]event.Field, max(slabBlock*n, n))
+		}
+		fields, op.fieldSlab = op.fieldSlab[:n:n], op.fieldSlab[n:]
 	}
-	e := event.Event{Type: c.typeAt(r), TS: c.ts[r], Fields: op.fieldSlab[:n:n]}
-	op.fieldSlab = op.fieldSlab[n:]
+	e := event.Event{Type: c.typeAt(r), TS: c.ts[r], Fields: fields}
 	for i, name := range c.names {
 		e.Fields[i] = event.Field{Name: name, Value: cloneValue(c.cols[i].value(int(r)))}
 	}
@@ -342,7 +377,7 @@ func (op *patternOp) sweep(w int64) {
 	empty := 0
 	for i := range op.parts {
 		op.prune(&op.parts[i], w, true)
-		pruneWaiting(&op.parts[i])
+		op.pruneWaiting(&op.parts[i])
 		if len(op.parts[i].runs)+len(op.parts[i].waiting) == 0 {
 			empty++
 		}
@@ -375,7 +410,7 @@ func (op *patternOp) forgetEmpty() {
 	for _, h := range []*runHeap{&op.waits, &op.liveRuns} {
 		kept := (*h)[:0]
 		for _, wr := range *h {
-			if wr.r.dead || remap[wr.key] < 0 {
+			if wr.stale() || remap[wr.key] < 0 {
 				continue
 			}
 			wr.key = remap[wr.key]

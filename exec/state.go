@@ -570,7 +570,7 @@ func (op *patternOp) restore(r *stateReader) error {
 				part.runs = append(part.runs, x)
 			}
 			if x.waiting {
-				op.waits.push(waitingRun{deadline: op.deadline(x), key: int32(i), r: x})
+				op.waits.push(fileRun(op.deadline(x), int32(i), x))
 			} else {
 				op.track(int32(i), x)
 			}
