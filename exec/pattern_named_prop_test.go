@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/varpulis/varpulis-go/event"
 	"github.com/varpulis/varpulis-go/internal/patternoracle"
 	"github.com/varpulis/varpulis-go/vpl"
 )
@@ -63,4 +64,32 @@ func TestNamedPatternSnapshotRestore(t *testing.T) {
 				patternoracle.Evt(evs), strings.Join(got, "\n"), want)
 		}
 	}
+}
+
+// FuzzPatterns compares the pattern operator with the oracle on the cases
+// the generators draw from fuzzed seeds (sequences and named patterns),
+// with fuzzed batch boundaries: `make fuzz` searches beyond the fixed
+// seeds of the property tests.
+func FuzzPatterns(f *testing.F) {
+	for _, s := range []uint64{1, 2, 3, 42} {
+		f.Add(s, s%2 == 0, uint8(3))
+	}
+	f.Fuzz(func(t *testing.T, seed uint64, named bool, batch uint8) {
+		r := rand.New(rand.NewPCG(seed, 97))
+		var src string
+		var want []string
+		var evs []event.Event
+		if named {
+			p, e := patternoracle.RandomNamed(r)
+			src, want, evs = p.VPL(), patternoracle.Matches(p, e), e
+		} else {
+			p, e := patternoracle.Random(r)
+			src, want, evs = p.VPL(), patternoracle.Matches(p, e), e
+		}
+		got := runPatternCase(t, src, evs, r, 1+int(batch%8), batch&8 != 0)
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Fatalf("program:\n%s\ninput:\n%s\n got:\n%s\nwant:\n%s", src, patternoracle.Evt(evs),
+				strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	})
 }
