@@ -349,7 +349,8 @@ func chunkFromBatch(b event.Batch, sel []int32) *chunk {
 		}
 		for i, t := range b.Types {
 			p := unsafe.StringData(t)
-			e := &seen[(uintptr(unsafe.Pointer(p))>>3)&15]
+			// Type names may lie bytes apart: spread the addresses.
+			e := &seen[uint64(uintptr(unsafe.Pointer(p)))*0x9e3779b97f4a7c15>>60]
 			if e.p != p || e.n != len(t) || p == nil {
 				e.p, e.n, e.code = p, len(t), c.code(t)
 			}
