@@ -280,18 +280,18 @@ func (op *patternOp) eventAt(c *chunk, r int32) event.Event {
 		return e
 	}
 	n := len(c.names)
-	var fields []event.Field
-	if op.absence {
-		// Absences keep their events for their whole deadline, some far
-		// longer than others: a block shared with them would live as long
-		// as the longest.
-		fields = make([]event.Field, n)
-	} else {
-		if len(op.fieldSlab) < n {
-			op.fieldSlab = make([]event.Field, max(slabBlock*n, n))
+	if len(op.fieldSlab) < n {
+		// Absences keep their events until their deadline, some far longer
+		// than others, and a block lives as long as its longest: theirs are
+		// small.
+		block := slabBlock
+		if op.absence {
+			block = 4
 		}
-		fields, op.fieldSlab = op.fieldSlab[:n:n], op.fieldSlab[n:]
+		op.fieldSlab = make([]event.Field, block*n)
 	}
+	fields := op.fieldSlab[:n:n]
+	op.fieldSlab = op.fieldSlab[n:]
 	e := event.Event{Type: c.typeAt(r), TS: c.ts[r], Fields: fields}
 	for i, name := range c.names {
 		e.Fields[i] = event.Field{Name: name, Value: cloneValue(c.cols[i].value(int(r)))}
