@@ -247,6 +247,9 @@ type windowOp struct {
 	sess map[int32][]*session
 	// sessions released per key: late events up to here are dropped
 	releasedUntil map[int32]int64
+	// keys whose rings were empty at the last time-window fire, and keys
+	// the last forgetKeys kept though empty (see spelledOneWay)
+	emptyKeys, keptKeys int
 	// releases being built: aggregate rows column by column, else events
 	rel      relBuf
 	relEvs   []event.Event
@@ -641,6 +644,84 @@ func (op *windowOp) addSession(c *chunk) {
 	}
 }
 
+// forgetKeys forgets the keys for which live is false, so that a window
+// partitioned by an ever-new key (a session id) keeps state for the keys
+// that still have some, not for every key ever seen. Key ids are dense:
+// the remaining keys are numbered again, and the per-key state follows;
+// no output depends on key ids. A key that a later event could spell
+// differently (1 or 1.0) is kept: its output shows the first value seen
+// (VPL.md §11.7).
+func (op *windowOp) forgetKeys(live func(k int32) bool) {
+	op.keptKeys = 0
+	keys := newKeyIndex(op.keys.fields)
+	remap := make([]int32, op.keys.Len())
+	var rings []timeRing
+	for k := range int32(op.keys.Len()) {
+		remap[k] = -1
+		if !live(k) && spelledOneWay(op.keys.vals[k]) {
+			continue
+		}
+		if !live(k) {
+			op.keptKeys++
+		}
+		remap[k] = keys.id(op.keys.vals[k])
+		if op.rings != nil {
+			rings = append(rings, op.rings[k])
+		}
+	}
+	if op.rings != nil {
+		op.rings = rings
+	}
+	sess := make(map[int32][]*session, len(op.sess))
+	for k, ss := range op.sess {
+		sess[remap[k]] = ss
+	}
+	released := make(map[int32]int64, len(op.releasedUntil))
+	for k, v := range op.releasedUntil {
+		if remap[k] >= 0 {
+			released[remap[k]] = v
+		}
+	}
+	op.keys, op.sess, op.releasedUntil = keys, sess, released
+}
+
+// spelledOneWay reports whether every value equal to key v as a key is
+// the same value: not so for numbers, where 1 and 1.0 are one key.
+func spelledOneWay(v event.Value) bool {
+	switch v.Kind() {
+	case event.KindInt, event.KindFloat:
+		return false
+	case event.KindArray:
+		for _, e := range v.Elems() {
+			if !spelledOneWay(e) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// forgetSessionKeys drops the releases no late event can fall into any
+// more (one that could would be late by the gap alone, see addSession),
+// then the keys with neither an open session nor such a release, once
+// they are most of the keys.
+func (op *windowOp) forgetSessionKeys(w int64) {
+	if len(op.releasedUntil) > 2*len(op.sess)+forgetAfter {
+		for k, v := range op.releasedUntil {
+			if addSat(v, op.w.Size) < w {
+				delete(op.releasedUntil, k)
+			}
+		}
+	}
+	if n := op.keys.Len(); n > forgetAfter && n > 2*(len(op.sess)+len(op.releasedUntil)) && n > op.keptKeys+forgetAfter {
+		op.forgetKeys(func(k int32) bool {
+			_, open := op.sess[k]
+			_, released := op.releasedUntil[k]
+			return open || released
+		})
+	}
+}
+
 func (op *windowOp) releasedUntilOf(k int32) int64 {
 	if v, ok := op.releasedUntil[k]; ok {
 		return v
@@ -708,6 +789,7 @@ func (op *windowOp) fireSessions(w int64, root *prov) []*chunk {
 		key int32
 		s   *session
 	}
+	op.forgetSessionKeys(w)
 	var ds []due
 	for k, ss := range op.sess {
 		kept := ss[:0]

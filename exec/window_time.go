@@ -538,10 +538,17 @@ func (op *windowOp) fireTime(w int64, root *prov) []*chunk {
 	// key's released windows are its first ones), their slots and groups
 	// untouched until the chunk is built.
 	take := op.agg != nil && op.w.Keep == nil && op.lateness == 0
+	// Forget the keys whose rings were empty at the last fire once they
+	// are most of them (see forgetKeys): every fire visits every key.
+	if forgettable := op.emptyKeys - op.keptKeys; forgettable > forgetAfter && 2*forgettable > op.keys.Len() {
+		op.forgetKeys(func(k int32) bool { return int(k) < len(op.rings) && op.rings[k].n > 0 })
+	}
+	op.emptyKeys = 0
 	// Rings in key order: the releases come out by key, and only those of
 	// several ends need sorting (see releaseOrder).
 	for _, k := range op.keys.sorted() {
 		if int(k) >= len(op.rings) {
+			op.emptyKeys++
 			continue
 		}
 		ring := &op.rings[k]
@@ -576,6 +583,9 @@ func (op *windowOp) fireTime(w int64, root *prov) []*chunk {
 				op.dropFirstTaken(ring)
 			}
 			op.settle(ring)
+		}
+		if ring.n == 0 {
+			op.emptyKeys++
 		}
 	}
 	order := op.releaseOrder(ds)
