@@ -27,6 +27,14 @@ func newCheckCmd() *cobra.Command {
 			if !vpl.HasErrors(diags) {
 				diags = append(diags, vpl.Check(prog)...)
 			}
+			// What the planner refuses is a problem of the text too.
+			if !vpl.HasErrors(diags) {
+				if _, err := planner.LowerVPL(prog); err != nil {
+					if d, ok := lowerDiagnostic(err); ok {
+						diags = append(diags, d)
+					}
+				}
+			}
 			out := cmd.OutOrStdout()
 			fmt.Fprint(out, vpl.Format(diags, programFiles(args[0], prog)))
 			fmt.Fprintln(out, vpl.Summary(args[0], prog, diags))

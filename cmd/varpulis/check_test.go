@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -31,5 +32,22 @@ func TestCheckSyntaxError(t *testing.T) {
 	out, _, code := runCLI(t, "check", "../../vpl/testdata/check/bad.vpl")
 	if code != 1 || !strings.Contains(out, "[E000]") || !strings.Contains(out, "^\n") {
 		t.Fatalf("exit %d\n%s", code, out)
+	}
+}
+
+// TestCheckReportsPlannerRefusals checks that what simulate would refuse
+// (here a quantifier on an AND item, docs/patterns.md N11) is reported by
+// check too, at its position.
+func TestCheckReportsPlannerRefusals(t *testing.T) {
+	dir := t.TempDir()
+	file := dir + "/and.vpl"
+	if err := os.WriteFile(file, []byte("pattern P = A+ as a AND B as b\nstream S = P .emit(x: a.v)\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := runCLI(t, "check", file)
+	want := file + ":1:13: error: [E090] AND combines two single events: the + quantifier cannot apply to its items\n" +
+		file + ": 1 error(s), 0 warning(s)\n"
+	if code != 1 || out != want {
+		t.Fatalf("exit %d\n got %q\nwant %q", code, out, want)
 	}
 }

@@ -20,8 +20,20 @@ type loaded struct {
 // has errors (the caller exits 1).
 func loadProgram(path string, src []byte, w io.Writer) (*loaded, bool) {
 	prog, diags := vpl.ParseFile(path, src, os.ReadFile)
+	var plan *planner.Plan
 	if !vpl.HasErrors(diags) {
 		diags = append(diags, vpl.Check(prog)...)
+	}
+	if !vpl.HasErrors(diags) {
+		var err error
+		if plan, err = planner.LowerVPL(prog); err != nil {
+			d, ok := lowerDiagnostic(err)
+			if !ok {
+				fmt.Fprintf(w, "%s: error: %v\n", path, err)
+				return nil, false
+			}
+			diags = append(diags, d)
+		}
 	}
 	if len(diags) > 0 {
 		fmt.Fprint(w, vpl.Format(diags, programFiles(path, prog)))
@@ -29,16 +41,17 @@ func loadProgram(path string, src []byte, w io.Writer) (*loaded, bool) {
 	if vpl.HasErrors(diags) {
 		return nil, false
 	}
-	plan, err := planner.LowerVPL(prog)
-	if err != nil {
-		if le, ok := err.(*planner.LowerError); ok {
-			fmt.Fprintf(w, "%s:%d:%d: error: [E090] %s\n", programFiles(path, prog)[max(le.Pos.File, 0)], le.Pos.Line, le.Pos.Col, le.Msg)
-		} else {
-			fmt.Fprintf(w, "%s: error: %v\n", path, err)
-		}
-		return nil, false
-	}
 	return &loaded{prog: prog, plan: plan}, true
+}
+
+// lowerDiagnostic turns a planner refusal (a construct the engine does
+// not run, at its position) into an E090 diagnostic.
+func lowerDiagnostic(err error) (vpl.Diagnostic, bool) {
+	le, ok := err.(*planner.LowerError)
+	if !ok {
+		return vpl.Diagnostic{}, false
+	}
+	return vpl.Diagnostic{Pos: le.Pos, Severity: vpl.SeverityError, Code: "E090", Message: le.Msg}, true
 }
 
 // programFiles returns the files diagnostics positions index.
