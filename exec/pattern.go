@@ -46,6 +46,7 @@ type patternOp struct {
 	// partitions.
 	keyField [1]string
 	aliases  []string // per step
+	cmpSlots []cmpSlot
 	// fixedDeadlines: no per-step within, so a run's deadline never moves.
 	fixedDeadlines bool
 	// reach[b+1] is the furthest step a run with progress b may bind: the
@@ -77,6 +78,7 @@ type patternOp struct {
 	atSlab             [][]int64
 	evSlab             []event.Event
 	posSlab            []int64
+	cmpSlab            []event.Value
 	fieldSlab          []event.Field
 	branches, mergeBuf []*run // per event scratch (policy any)
 	// binding lists of matches of runs that go on (prefix emission, any)
@@ -132,6 +134,7 @@ func newPatternOp(rt *Runtime, si int, s *planner.Stream, p *planner.Pattern) *p
 			op.absence = true
 		}
 	}
+	op.assignCmpSlots(op.corr, op.self, op.notCorr)
 	return op
 }
 

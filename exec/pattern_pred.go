@@ -123,7 +123,68 @@ type aliasCmp struct {
 	alias  int    // step whose last event is read
 	afield string
 	left   bool // the alias field is the left operand
-	hint   int  // afield's position in the last event read
+	slot   int  // where a run keeps that value (run.cmpv)
+}
+
+// cmpSlot is one (step, field) value the alias comparisons read, which
+// each run keeps as it binds (run.cmpv): a comparison then reads it in
+// one step from the run instead of through its bound events.
+type cmpSlot struct {
+	alias int
+	field string
+	hint  int // the field's position in the last event read
+}
+
+// assignCmpSlots gives every alias comparison of preds its slot.
+func (op *patternOp) assignCmpSlots(preds ...[]*runPred) {
+	for _, ps := range preds {
+		for _, p := range ps {
+			if p == nil {
+				continue
+			}
+			for i := range p.cmps {
+				m := &p.cmps[i]
+				m.slot = slices.IndexFunc(op.cmpSlots, func(s cmpSlot) bool { return s.alias == m.alias && s.field == m.afield })
+				if m.slot < 0 {
+					m.slot = len(op.cmpSlots)
+					op.cmpSlots = append(op.cmpSlots, cmpSlot{alias: m.alias, field: m.afield})
+				}
+			}
+		}
+	}
+}
+
+// keepCmpValues records in x.cmpv the fields of ev, just bound at step k,
+// that comparisons read.
+func (op *patternOp) keepCmpValues(x *run, k int, ev *event.Event) {
+	for i := range op.cmpSlots {
+		s := &op.cmpSlots[i]
+		if s.alias != k {
+			continue
+		}
+		x.cmpv[i] = event.Null
+		if s.hint < len(ev.Fields) && ev.Fields[s.hint].Name == s.field {
+			x.cmpv[i] = ev.Fields[s.hint].Value
+			continue
+		}
+		for j := range ev.Fields {
+			if ev.Fields[j].Name == s.field {
+				s.hint = j
+				x.cmpv[i] = ev.Fields[j].Value
+				break
+			}
+		}
+	}
+}
+
+// refreshCmpValues sets x.cmpv from x's bindings (a restored run).
+func (op *patternOp) refreshCmpValues(x *run) {
+	clear(x.cmpv)
+	for k, evs := range x.binds {
+		if len(evs) > 0 {
+			op.keepCmpValues(x, k, &evs[len(evs)-1])
+		}
+	}
 }
 
 // newRunPred prepares e (nil: true) for the runs of a pattern whose steps
@@ -172,22 +233,12 @@ func aliasComparison(e planner.Expr, aliases []string) (aliasCmp, bool) {
 }
 
 // value reads field g of the last event bound at step i of x (null when
-// none), trying the position found last time first.
+// none).
 func (m *aliasCmp) value(x *run) event.Value {
-	if x == nil || len(x.binds[m.alias]) == 0 {
+	if x == nil {
 		return event.Null
 	}
-	ev := &x.binds[m.alias][len(x.binds[m.alias])-1]
-	if m.hint < len(ev.Fields) && ev.Fields[m.hint].Name == m.afield {
-		return ev.Fields[m.hint].Value
-	}
-	for i := range ev.Fields {
-		if ev.Fields[i].Name == m.afield {
-			m.hint = i
-			return ev.Fields[i].Value
-		}
-	}
-	return event.Null
+	return x.cmpv[m.slot]
 }
 
 func (op *patternOp) holds(p *runPred, c *chunk, r int32, x *run) bool {

@@ -121,6 +121,7 @@ type run struct {
 	at      [][]int64       // per step, their input positions
 	last    int64           // ts of the last bound event
 	bornW   int64           // the watermark when the run started
+	cmpv    []event.Value   // per cmpSlot, the bound value comparisons read
 	waiting bool            // absence: all steps bound, waiting for the deadline
 	dead    bool
 	gen     uint32 // times the run was reused (heap entries tell stale ones by it)
@@ -209,6 +210,7 @@ func (op *patternOp) newRun(ts, w int64) *run {
 		x := op.freeRuns[k-1]
 		op.freeRuns = op.freeRuns[:k-1]
 		x.id, x.start, x.last, x.bornW, x.prog, x.bar, x.waiting, x.dead = op.nextID, ts, ts, w, -1, 0, false, false
+		clear(x.cmpv)
 		return x
 	}
 	n := len(op.p.Steps)
@@ -218,12 +220,15 @@ func (op *patternOp) newRun(ts, w int64) *run {
 		op.atSlab = make([][]int64, slabBlock*n)
 		op.evSlab = make([]event.Event, slabBlock*n)
 		op.posSlab = make([]int64, slabBlock*n)
+		op.cmpSlab = make([]event.Value, slabBlock*len(op.cmpSlots))
 	}
 	x := &op.runSlab[0]
 	op.runSlab = op.runSlab[1:]
 	*x = run{id: op.nextID, start: ts, last: ts, bornW: w, prog: -1, binds: op.bindSlab[:n:n], at: op.atSlab[:n:n]}
 	evs, ats := op.evSlab[:n:n], op.posSlab[:n:n]
 	op.bindSlab, op.atSlab, op.evSlab, op.posSlab = op.bindSlab[n:], op.atSlab[n:], op.evSlab[n:], op.posSlab[n:]
+	nc := len(op.cmpSlots)
+	x.cmpv, op.cmpSlab = op.cmpSlab[:nc:nc], op.cmpSlab[nc:]
 	for k, st := range op.p.Steps {
 		if !st.Kleene {
 			x.binds[k] = evs[k : k : k+1]
@@ -259,6 +264,9 @@ func (op *patternOp) live(part *partition) int {
 func (op *patternOp) bind(x *run, k int, c *chunk, r int32, pos int64) {
 	x.binds[k] = append(x.binds[k], op.eventAt(c, r))
 	x.at[k] = append(x.at[k], pos)
+	if len(x.cmpv) > 0 {
+		op.keepCmpValues(x, k, &x.binds[k][len(x.binds[k])-1])
+	}
 	x.last = c.ts[r]
 	if k > x.prog {
 		x.prog, x.bar = k, 0 // moving on lifts a bar (it may not go past it)
@@ -313,6 +321,7 @@ func (op *patternOp) clone(x *run) *run {
 			y.at[i] = slices.Clip(x.at[i])
 		}
 	}
+	copy(y.cmpv, x.cmpv)
 	return y
 }
 

@@ -564,6 +564,8 @@ func (op *patternOp) restore(r *stateReader) error {
 					x.at[k] = append(x.at[k], r.int())
 				}
 			}
+			x.cmpv = make([]event.Value, len(op.cmpSlots))
+			op.refreshCmpValues(x)
 			if op.apart(x) {
 				part.waiting = append(part.waiting, x)
 			} else {
