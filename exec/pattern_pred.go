@@ -115,6 +115,28 @@ func (op *patternOp) holdsStep(k int, c *chunk, r int32, x *run) bool {
 type runPred struct {
 	cmps []aliasCmp
 	rest planner.Expr
+	// The candidate's values of cmps for row candRow of candChunk: one
+	// row meets many runs.
+	candChunk *chunk
+	candRow   int32
+	cand      []event.Value
+}
+
+// candidate returns the candidate's values of p's comparisons at row r.
+func (p *runPred) candidate(c *chunk, r int32) []event.Value {
+	if p.candChunk == c && p.candRow == r {
+		return p.cand
+	}
+	p.candChunk, p.candRow = c, r
+	p.cand = p.cand[:0]
+	for i := range p.cmps {
+		v := event.Null
+		if col := c.col(p.cmps[i].field); col >= 0 {
+			v = c.cols[col].value(int(r))
+		}
+		p.cand = append(p.cand, v)
+	}
+	return p.cand
 }
 
 type aliasCmp struct {
@@ -245,13 +267,10 @@ func (op *patternOp) holds(p *runPred, c *chunk, r int32, x *run) bool {
 	if p == nil {
 		return true
 	}
+	cand := p.candidate(c, r)
 	for i := range p.cmps {
 		m := &p.cmps[i]
-		cand := event.Null
-		if col := c.col(m.field); col >= 0 {
-			cand = c.cols[col].value(int(r))
-		}
-		a, b := cand, m.value(x)
+		a, b := cand[i], m.value(x)
 		if m.left {
 			a, b = b, a
 		}
