@@ -42,6 +42,8 @@ func (rt *Runtime) compile(e planner.Expr) kernel {
 		return &condK{c: rt.compilePred(e.If), t: rt.compile(e.Then), f: rt.compile(e.Else)}
 	case *planner.AliasField:
 		return &aliasFieldK{alias: e.Alias, field: e.Field}
+	case *planner.AliasAgg:
+		return &aliasAggK{alias: e.Alias, agg: newAliasAggregator(e)}
 	}
 	// Everything else is evaluated row by row by the reference evaluator.
 	return &rowK{rt: rt, e: e}
@@ -126,6 +128,27 @@ func (k *aliasFieldK) get(ev *event.Event) event.Value {
 		}
 	}
 	return event.Null
+}
+
+// aliasAggK evaluates an alias aggregate (count(a), max(a.f), …) at each
+// row over the events bound to the alias there (VPL.md §4.5.8).
+type aliasAggK struct {
+	alias string
+	agg   *aliasAggregator
+	out   vec
+}
+
+func (k *aliasAggK) eval(c *chunk, sel []int32) *vec {
+	k.out = vec{kind: planner.KindAny, vals: grow(k.out.vals, c.n)}
+	a := c.alias(k.alias)
+	for _, r := range sel {
+		var evs []event.Event
+		if a != nil {
+			evs = a.bound(int(r))
+		}
+		k.out.vals[r] = k.agg.eval(evs)
+	}
+	return &k.out
 }
 
 // rowK evaluates an expression row by row with the reference evaluator.

@@ -179,32 +179,56 @@ func (op *patternOp) fireMatches(w int64) []match {
 
 // aliasAgg evaluates count(a), sum(a.f), ... over the events bound to a.
 func aliasAgg(e *planner.AliasAgg, evs []event.Event) event.Value {
+	return newAliasAggregator(e).eval(evs)
+}
+
+// aliasAggregator evaluates one alias aggregate over event lists, reusing
+// its accumulator and buffers from list to list (the aggregate kernel
+// keeps one per expression).
+type aliasAggregator struct {
+	e    *planner.AliasAgg
+	acc  agg.Acc // nil: count, or an unknown function (null)
+	vals []event.Value
+	rows []int32
+	col  agg.Column
+}
+
+func newAliasAggregator(e *planner.AliasAgg) *aliasAggregator {
+	a := &aliasAggregator{e: e}
+	if fn, ok := agg.Parse(e.Fn, 1); ok && e.Fn != "count" {
+		a.acc = agg.New(agg.Spec{Fn: fn})
+		a.acc.Resize(1)
+	}
+	a.col = agg.Column{Kind: planner.KindAny, Value: func(r int32) event.Value { return a.vals[r] }}
+	return a
+}
+
+func (a *aliasAggregator) eval(evs []event.Event) event.Value {
+	e := a.e
 	if e.Fn == "count" && e.Field == "" {
 		return event.Int(int64(len(evs))) // count(a): the events bound
 	}
-	vals := make([]event.Value, len(evs))
+	a.vals = a.vals[:0]
 	for i := range evs {
-		vals[i], _ = evs[i].Get(e.Field)
+		v, _ := evs[i].Get(e.Field)
+		a.vals = append(a.vals, v)
 	}
 	if e.Fn == "count" {
 		n := 0
-		for _, v := range vals {
+		for _, v := range a.vals {
 			if !v.IsNull() {
 				n++
 			}
 		}
 		return event.Int(int64(n))
 	}
-	fn, ok := agg.Parse(e.Fn, 1)
-	if !ok {
+	if a.acc == nil {
 		return event.Null
 	}
-	acc := agg.New(agg.Spec{Fn: fn})
-	acc.Resize(1)
-	rows := make([]int32, len(vals))
-	for i := range rows {
-		rows[i] = int32(i)
+	a.acc.Reset(0)
+	for len(a.rows) < len(a.vals) {
+		a.rows = append(a.rows, int32(len(a.rows)))
 	}
-	acc.UpdateOne(0, rows, &agg.Column{Kind: planner.KindAny, Value: func(r int32) event.Value { return vals[r] }})
-	return acc.Result(0)
+	a.acc.UpdateOne(0, a.rows[:len(a.vals)], &a.col)
+	return a.acc.Result(0)
 }
