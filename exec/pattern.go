@@ -79,6 +79,8 @@ type patternOp struct {
 	evSlab             []event.Event
 	posSlab            []int64
 	cmpSlab            []event.Value
+	kleeneSlab         []event.Event
+	kleeneAtSlab       []int64
 	fieldSlab          []event.Field
 	branches, mergeBuf []*run // per event scratch (policy any)
 	// binding lists of matches of runs that go on (prefix emission, any)

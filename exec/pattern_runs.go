@@ -11,6 +11,9 @@ import (
 // slabBlock is the number of runs (or bound events) a slab block holds.
 const slabBlock = 32
 
+// kleeneRoom is the room a Kleene step's elements start with.
+const kleeneRoom = 4
+
 // How often (in events) a pattern sweeps its partitions for expired runs,
 // and how many empty partitions it keeps before it forgets their keys.
 // Variables for the tests, which make both happen all the time.
@@ -262,6 +265,15 @@ func (op *patternOp) live(part *partition) int {
 }
 
 func (op *patternOp) bind(x *run, k int, c *chunk, r int32, pos int64) {
+	if cap(x.binds[k]) == 0 {
+		// A Kleene step's first element: room for a few from a slab.
+		if len(op.kleeneSlab) < kleeneRoom {
+			op.kleeneSlab = make([]event.Event, slabBlock*kleeneRoom)
+			op.kleeneAtSlab = make([]int64, slabBlock*kleeneRoom)
+		}
+		x.binds[k], op.kleeneSlab = op.kleeneSlab[:0:kleeneRoom], op.kleeneSlab[kleeneRoom:]
+		x.at[k], op.kleeneAtSlab = op.kleeneAtSlab[:0:kleeneRoom], op.kleeneAtSlab[kleeneRoom:]
+	}
 	x.binds[k] = append(x.binds[k], op.eventAt(c, r))
 	x.at[k] = append(x.at[k], pos)
 	if len(x.cmpv) > 0 {
