@@ -76,6 +76,7 @@ type Runtime struct {
 	// deliverMixed's scratch
 	mixTargets []int
 	mixReads   []bool
+	pipeBuf    []*chunk // runPipeline's list of chunks
 
 	outputs []*chunk
 	keyA    []byte
@@ -787,7 +788,10 @@ func (rt *Runtime) runPipeline(si int, se *streamExec, in *chunk, from int) []*c
 			c = &f
 		}
 	}
-	cur := []*chunk{c}
+	// The list is reused by the next call: callers are done with the
+	// outputs' list (not the outputs) before they run a pipeline again.
+	clear(rt.pipeBuf)
+	cur := append(rt.pipeBuf[:0], c)
 	for i := from; i < len(se.ops); i++ {
 		if m := se.multi[i]; m != nil {
 			var next []*chunk
@@ -830,6 +834,7 @@ func (rt *Runtime) runPipeline(si int, se *streamExec, in *chunk, from int) []*c
 		o.up, o.aliases = nil, nil // aliases end at the stream's boundary
 		cur[j] = &o
 	}
+	rt.pipeBuf = cur
 	return cur
 }
 
