@@ -261,3 +261,21 @@ stream U = F.where(v > 1)`)
 		}
 	}
 }
+
+// TestAbsencePartitionInferred checks that a single step with a
+// correlated negation (VPL.md E13's shape) is partitioned by the key the
+// negation compares, so open orders are not one partition of every
+// order (max_runs would cap them).
+func TestAbsencePartitionInferred(t *testing.T) {
+	pl, err := lowerNamed(t, "stream Unpaid = Order as o .not(Payment where order_id == o.id) .within(15m) .emit(id: o.id)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := pl.Streams[0].Ops[0].(*Pattern)
+	if p.KeyFields["Order"] != "id" || p.KeyFields["Payment"] != "order_id" || len(p.KeyFields) != 2 {
+		t.Fatalf("key fields %v", p.KeyFields)
+	}
+	if text := ExplainText(pl); !strings.Contains(text, "partition_inferred=Order.id, Payment.order_id") {
+		t.Fatalf("EXPLAIN lacks the inferred partition:\n%s", text)
+	}
+}
