@@ -53,16 +53,7 @@ func Random(r *rand.Rand) (Pattern, []Event) {
 		}
 		p.Steps = append(p.Steps, s)
 	}
-	if r.IntN(5) < 2 {
-		p.PartitionBy = "k"
-	}
-	if r.IntN(20) < 11 {
-		p.Within = (2 + r.Int64N(9)) * second
-	}
-	if r.IntN(10) < 3 {
-		p.OutOfOrder = (1 + r.Int64N(3)) * second
-	}
-	p.Policy = []string{"", Next, Any, Any, Strict}[r.IntN(5)]
+	randClauses(r, &p)
 
 	// Negations: up to two, anywhere after step 1.
 	nNots := 0
@@ -289,4 +280,19 @@ func randEmit(r *rand.Rand, p Pattern) []Out {
 		}
 	}
 	return out // names are unique (E023)
+}
+
+// randClauses draws a pattern's partition, within, out-of-orderness and
+// policy.
+func randClauses(r *rand.Rand, p *Pattern) {
+	if r.IntN(5) < 2 {
+		p.PartitionBy = "k"
+	}
+	if r.IntN(20) < 11 {
+		p.Within = (2 + r.Int64N(9)) * second
+	}
+	if r.IntN(10) < 3 {
+		p.OutOfOrder = (1 + r.Int64N(3)) * second
+	}
+	p.Policy = []string{"", Next, Any, Any, Strict}[r.IntN(5)]
 }

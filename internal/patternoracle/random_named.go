@@ -30,16 +30,7 @@ func RandomNamed(r *rand.Rand) (Pattern, []Event) {
 			p.Or = append(p.Or, side)
 		}
 	}
-	if r.IntN(5) < 2 {
-		p.PartitionBy = "k"
-	}
-	if r.IntN(20) < 11 {
-		p.Within = (2 + r.Int64N(9)) * second
-	}
-	if r.IntN(10) < 3 {
-		p.OutOfOrder = (1 + r.Int64N(3)) * second
-	}
-	p.Policy = []string{"", Next, Any, Any, Strict}[r.IntN(5)]
+	randClauses(r, &p)
 
 	// Every step of every side, for the stream's .not and the .emit.
 	var all Pattern
