@@ -54,9 +54,17 @@ func runPatternCase(t *testing.T, src string, evs []event.Event, r *rand.Rand, m
 	if err != nil {
 		t.Fatalf("%s: %v", src, err)
 	}
+	feed(t, rt, evs, func() int { return 1 + r.IntN(max) }, mixed)
+	return sink.lines
+}
+
+// feed processes evs in batches of size() events (of several types per
+// batch when mixed), then finishes the input.
+func feed(t *testing.T, rt *Runtime, evs []event.Event, size func() int, mixed bool) {
+	t.Helper()
 	var base int64
 	for start := 0; start < len(evs); {
-		end := min(len(evs), start+1+r.IntN(max))
+		end := min(len(evs), start+size())
 		for _, b := range buildBatches(t, evs[start:end], mixed) {
 			if err := rt.Process(b, base); err != nil {
 				t.Fatal(err)
@@ -69,7 +77,6 @@ func runPatternCase(t *testing.T, src string, evs []event.Event, r *rand.Rand, m
 	if err := rt.Finish(); err != nil {
 		t.Fatal(err)
 	}
-	return sink.lines
 }
 
 // TestPatternsSweepingAgainstOracle runs oracle cases with a sweep after

@@ -57,24 +57,13 @@ func windowsAgainstReference(t *testing.T, cases int, r *rand.Rand) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var base int64
-		for start := 0; start < len(evs); {
-			end := min(len(evs), start+1+r.IntN(8))
+		feed(t, rt, evs, func() int {
+			n := 1 + r.IntN(8)
 			if i%3 == 0 {
-				end = len(evs) // one batch: late events share a dispatch
+				n = len(evs) // one batch: late events share a dispatch
 			}
-			for _, b := range batches(t, evs[start:end]) {
-				if err := rt.Process(b, base); err != nil {
-					t.Fatal(err)
-				}
-				base += int64(b.Len())
-				b.Rec.Release()
-			}
-			start = end
-		}
-		if err := rt.Finish(); err != nil {
-			t.Fatal(err)
-		}
+			return n
+		}, false)
 		got := strings.Join(sink.lines, "\n")
 		if got != strings.Join(want, "\n") || rt.Late() != int64(wantLate) {
 			t.Fatalf("case %d differs\nprogram:\n%s\ninput:\n%s\n got (late %d):\n%s\nwant (late %d):\n%s",
