@@ -83,16 +83,7 @@ func Random(r *rand.Rand) (Pattern, []Event) {
 		if nSteps == 1 {
 			break
 		}
-		k := 0
-		switch x := r.IntN(20); {
-		case x >= 17:
-			k = 2
-		case x >= 10:
-			k = 1
-		}
-		for range k {
-			p.Steps[j].Where = append(p.Steps[j].Where, randStepCond(r, p, j))
-		}
+		randStepConds(r, &p, j)
 	}
 
 	p.Emit = randEmit(r, p)
@@ -295,4 +286,18 @@ func randClauses(r *rand.Rand, p *Pattern) {
 		p.OutOfOrder = (1 + r.Int64N(3)) * second
 	}
 	p.Policy = []string{"", Next, Any, Any, Strict}[r.IntN(5)]
+}
+
+// randStepConds draws none, one or two conditions for step j of p.
+func randStepConds(r *rand.Rand, p *Pattern, j int) {
+	k := 0
+	switch x := r.IntN(20); {
+	case x >= 17:
+		k = 2
+	case x >= 10:
+		k = 1
+	}
+	for range k {
+		p.Steps[j].Where = append(p.Steps[j].Where, randStepCond(r, *p, j))
+	}
 }

@@ -116,16 +116,7 @@ func randSeq(r *rand.Rand) ([]Step, []Negation) {
 		if n == 1 && r.IntN(2) == 0 {
 			break
 		}
-		k := 0
-		switch x := r.IntN(20); {
-		case x >= 17:
-			k = 2
-		case x >= 10:
-			k = 1
-		}
-		for range k {
-			p.Steps[j].Where = append(p.Steps[j].Where, randStepCond(r, p, j))
-		}
+		randStepConds(r, &p, j)
 	}
 	var nots []Negation
 	for range []int{0, 0, 0, 1, 2}[r.IntN(5)] {
