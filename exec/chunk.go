@@ -237,9 +237,14 @@ type prov struct {
 	fired  bool   // watermark root: rows are releases ranked by row number
 	rank0  int32  // watermark root: rank of row 0 among the phase's releases
 	maxTs  int64  // watermark root: the source maxTs at the phase
-	sub    int32  // index of the producing stream
-	prow   []int32
-	seq    []int32
+	// at and atMaxTs, when set, give each row of a watermark root the
+	// input position and maxTs of its own phase: releases fired for a
+	// whole batch at once (Runtime.fireDeferred).
+	at      []int64
+	atMaxTs []int64
+	sub     int32 // index of the producing stream
+	prow    []int32
+	seq     []int32
 }
 
 // appendKey appends the order key of domain row r: the input position
@@ -254,6 +259,8 @@ func appendKey(b []byte, c *chunk, r int32) []byte {
 		o := uint64(p.base)
 		if !p.fired {
 			o += uint64(r)
+		} else if p.at != nil {
+			o = uint64(p.at[r])
 		}
 		b = append(b, byte(o>>56), byte(o>>48), byte(o>>40), byte(o>>32), byte(o>>24), byte(o>>16), byte(o>>8), byte(o),
 			p.phase, byte(p.root>>8), byte(p.root), 0)
@@ -422,6 +429,9 @@ func (c *chunk) maxTsAt(r int32) int64 {
 		p := c.prov
 		if p.parent == nil {
 			if p.fired {
+				if p.atMaxTs != nil {
+					return p.atMaxTs[r]
+				}
 				return p.maxTs
 			}
 			return c.prefix[r]
@@ -440,6 +450,9 @@ func (c *chunk) position(r int32) int64 {
 		p := c.prov
 		if p.parent == nil {
 			if p.fired {
+				if p.at != nil {
+					return p.at[r]
+				}
 				return p.base
 			}
 			return p.base + int64(r)

@@ -47,6 +47,11 @@ type patternOp struct {
 	keyField [1]string
 	aliases  []string // per step
 	cmpSlots []cmpSlot
+	// rowW is the watermark of the row being offered.
+	rowW int64
+	// fireMatches' and fireDeferred's scratch
+	kept     []waitingRun
+	fireRows []int32
 	// fixedDeadlines: no per-step within, so a run's deadline never moves.
 	fixedDeadlines bool
 	// reach[b+1] is the furthest step a run with progress b may bind: the
@@ -363,6 +368,7 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 	part := &op.parts[k]
 	ts := c.ts[r]
 	w := subSat(c.maxTsAt(r), op.rt.dacc[op.si])
+	op.rowW = w
 	pos := c.position(r)
 	// Runs the watermark expired are gone before the event is seen
 	// (VPL.md §4.5.3); absences waiting for their deadline stay, they
@@ -373,15 +379,15 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 		if !op.notOk[ni][r] {
 			continue
 		}
-		op.negate(ni, c, r, ts, part.runs)
+		op.negate(ni, c, r, ts, w, part.runs)
 		op.pruneWaiting(part)
-		op.negate(ni, c, r, ts, part.waiting)
+		op.negate(ni, c, r, ts, w, part.waiting)
 	}
 	// (2) offer the event to every active run, in run-start order
 	strict := op.p.Policy == "strict"
 	branches := op.branches[:0]
 	for _, x := range part.runs {
-		if x.dead {
+		if x.dead || op.fired(x, w) {
 			continue
 		}
 		advanced := op.advance(c, r, k, ts, pos, x, &branches)
@@ -416,14 +422,14 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 	op.prune(part, 0, false)
 }
 
-// negate applies negation ni, for row r at ts, to runs.
-func (op *patternOp) negate(ni int, c *chunk, r int32, ts int64, runs []*run) {
+// negate applies negation ni, for row r at ts under watermark w, to runs.
+func (op *patternOp) negate(ni int, c *chunk, r int32, ts, w int64, runs []*run) {
 	nt := op.p.Nots[ni]
 	for _, x := range runs {
 		b := x.prog + 1 // progress as a step number
 		kills := nt.After <= b && b < nt.Before
 		bars := nt.SkipFrom > 0 && nt.SkipFrom <= b && b < nt.After
-		if x.dead || !kills && !bars {
+		if x.dead || !kills && !bars || op.fired(x, w) {
 			continue
 		}
 		if op.deadline(x) < ts && op.p.Within > 0 {
@@ -506,7 +512,7 @@ func (op *patternOp) start(c *chunk, r, k int32, ts, w, pos int64) {
 		if !op.ok[j][r] || !op.holdsStep(j, c, r, nil) {
 			continue
 		}
-		if lim := op.rt.opts.Limits.MaxRuns; len(part.runs)+len(part.waiting) >= lim && op.live(part) >= lim {
+		if lim := op.rt.opts.Limits.MaxRuns; len(part.runs)+len(part.waiting) >= lim && op.live(part, w) >= lim {
 			op.rt.limitHit(op.stream, "max_runs", lim)
 			return
 		}

@@ -84,7 +84,7 @@ func matchChunks(slots []aliasSlot, evs []event.Event, binds [][][]event.Event, 
 
 // wait makes x a waiting absence.
 func (op *patternOp) wait(k int32, x *run) {
-	x.waiting = true
+	x.waiting, x.waitW = true, op.rowW
 	op.waits.push(fileRun(op.deadline(x), k, x))
 }
 
@@ -136,7 +136,10 @@ func (op *patternOp) track(k int32, x *run) {
 // passed complete with ts = deadline, by deadline, then key, then run
 // start; other runs past their deadline are removed.
 func (op *patternOp) fire(w int64, root *prov) []*chunk {
-	ms := op.fireMatches(w)
+	return op.fireChunks(op.fireMatches(w), root)
+}
+
+func (op *patternOp) fireChunks(ms []match, root *prov) []*chunk {
 	var evs []event.Event
 	var binds [][][]event.Event
 	for _, m := range ms {
@@ -146,13 +149,70 @@ func (op *patternOp) fire(w int64, root *prov) []*chunk {
 	return rankFired(matchChunks(op.slots, evs, binds, nil, nil, nil), root)
 }
 
+// fireDeferred is fire for the phases of rows [from, to) of raw chunk c,
+// run once after those rows were dispatched: each release takes the
+// position and maxTs of the phase that would have released it, before the
+// first row whose watermark passes its deadline. The runtime defers only
+// what no later row can change (fired).
+func (op *patternOp) fireDeferred(w int64, root *prov, c *chunk, from, to int32) []*chunk {
+	ms := op.fireMatches(w)
+	// Each match's phase: the first row whose watermark passes due1.
+	dacc := op.rt.dacc[op.si]
+	rows := op.fireRows[:0]
+	sorted := true
+	for _, m := range ms {
+		t := op.due1(m.r)
+		j, _ := slices.BinarySearchFunc(c.prefix[from:to], t, func(mx, t int64) int {
+			return cmp.Compare(subSat(mx, dacc), t+1)
+		})
+		j += int(from)
+		if len(rows) > 0 && j < int(rows[len(rows)-1]) {
+			sorted = false
+		}
+		rows = append(rows, int32(j))
+	}
+	if !sorted {
+		// A late completion fires in a later phase than matches with a
+		// later deadline: order by phase first.
+		idx := make([]int, len(ms))
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(rows[a], rows[b]) })
+		ms2, rows2 := make([]match, len(ms)), make([]int32, len(ms))
+		for i, x := range idx {
+			ms2[i], rows2[i] = ms[x], rows[x]
+		}
+		ms, rows = ms2, rows2
+	}
+	chunks := op.fireChunks(ms, root)
+	i := 0
+	for _, ch := range chunks {
+		p := ch.prov
+		p.at, p.atMaxTs = make([]int64, ch.n), make([]int64, ch.n)
+		for r := range ch.n {
+			p.at[r], p.atMaxTs[r] = c.position(rows[i]), c.prefix[rows[i]]
+			i++
+		}
+	}
+	op.fireRows = rows[:0]
+	return chunks
+}
+
 // fireMatches completes the waiting absences whose deadline the watermark
 // w passed, in release order.
 func (op *patternOp) fireMatches(w int64) []match {
 	var ms []match
+	kept := op.kept[:0]
 	for len(op.waits) > 0 && op.waits[0].deadline < w {
 		wr := op.waits.pop()
 		if wr.stale() {
+			continue
+		}
+		if !op.fired(wr.r, w) {
+			// Completed late since the watermark last advanced: it waits
+			// for the next advance (only a deferred phase sees this).
+			kept = append(kept, wr)
 			continue
 		}
 		wr.r.dead = true
@@ -163,6 +223,11 @@ func (op *patternOp) fireMatches(w int64) []match {
 		m.ts = wr.deadline
 		ms = append(ms, m)
 	}
+	for _, wr := range kept {
+		op.waits.push(wr)
+	}
+	clear(kept)
+	op.kept = kept[:0]
 	// By deadline, then partition key, then run start (VPL.md §7.3);
 	// inferred partitions are one partition to the user.
 	if op.p.KeyFields == nil && len(op.keys.fields) > 0 {

@@ -126,6 +126,7 @@ type run struct {
 	bornW   int64           // the watermark when the run started
 	cmpv    []event.Value   // per cmpSlot, the bound value comparisons read
 	waiting bool            // absence: all steps bound, waiting for the deadline
+	waitW   int64           // the watermark when it began to wait
 	dead    bool
 	gen     uint32 // times the run was reused (heap entries tell stale ones by it)
 }
@@ -249,15 +250,31 @@ func (op *patternOp) gone(x *run, w int64) bool {
 	return !x.waiting && w > x.bornW && w > op.deadline(x)
 }
 
-func (op *patternOp) live(part *partition) int {
+// fired reports whether x is a waiting absence that the watermark w
+// passed: it completed in a watermark phase, or completes at the end of
+// the dispatch when the runtime defers the operator's phases
+// (Runtime.fireDeferred). Either way no later event reaches it.
+func (op *patternOp) fired(x *run, w int64) bool {
+	return x.waiting && w > op.due1(x)
+}
+
+// due1 is the watermark a waiting absence completes above: its deadline,
+// or, when a late event completed it past its deadline, the watermark at
+// that moment (it completes in the next phase, at the next advance).
+func (op *patternOp) due1(x *run) int64 {
+	return max(op.deadline(x), x.waitW)
+}
+
+// live counts the runs of part that are neither dead nor fired at w.
+func (op *patternOp) live(part *partition, w int64) int {
 	n := 0
 	for _, x := range part.runs {
-		if !x.dead {
+		if !x.dead && !op.fired(x, w) {
 			n++
 		}
 	}
 	for _, x := range part.waiting {
-		if !x.dead {
+		if !x.dead && !op.fired(x, w) {
 			n++
 		}
 	}

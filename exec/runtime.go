@@ -67,6 +67,7 @@ type Runtime struct {
 	events    int64   // input events so far
 	dacc      []int64 // per stream: watermark allowance accumulated upstream
 	timed     []timedRef
+	deferred  []deferredRef
 	finished  bool
 	started   bool // the first event was seen
 	late      int64
@@ -156,13 +157,85 @@ func New(plan *planner.Plan, opts Options) (*Runtime, error) {
 			}
 		}
 		rt.dacc[si] = addSat(up, s.OutOfOrder)
-		if se := rt.streams[si]; se.timed != nil {
+	}
+	for pos, si := range order {
+		se := rt.streams[si]
+		if se.timed == nil {
+			continue
+		}
+		if po := rt.deferrable(si); po != nil {
+			rt.deferred = append(rt.deferred, deferredRef{si: si, pos: pos, op: po})
+		} else {
 			rt.timed = append(rt.timed, timedRef{si: si, op: se.timed})
 		}
 	}
 	env := rowEnv{rt: rt, frame: nil}
 	execBlock(plan.Init, &env, false)
 	return rt, nil
+}
+
+// deferPhases lets absences fire once per dispatch (false in tests that
+// compare with a phase at every deadline).
+var deferPhases = true
+
+// deferredRef names a stream whose watermark phases are deferred to the
+// end of each dispatch, and its position in dependency order.
+type deferredRef struct {
+	si, pos int
+	op      *patternOp
+}
+
+// deferrable returns stream si's absence matcher when its watermark phases
+// may be deferred to the end of each dispatch (fireDeferred): its releases
+// reach nothing but the output, through operators that neither print nor
+// depend on where a phase falls, so only their order matters, and their
+// provenance keeps it. An absence pattern releases at its deadlines only,
+// so the stream emits nothing else in between. This spares the runtime
+// splitting a batch at every deadline, which for absences over many keys
+// comes every few events.
+func (rt *Runtime) deferrable(si int) *patternOp {
+	se, s := rt.streams[si], rt.plan.Streams[si]
+	po, ok := se.timed.(*patternOp)
+	if !ok || !deferPhases || !po.absence || rt.rowAtATime || se.timer != nil || se.hasProcess {
+		return nil
+	}
+	if len(rt.subs[s.Name]) > 0 || len(rt.subs[s.OutType]) > 0 {
+		return nil
+	}
+	for _, op := range s.Ops[se.timedAt+1:] {
+		switch op := op.(type) {
+		case *planner.Filter, *planner.To, *planner.Limit, *planner.Distinct:
+		case *planner.Project:
+			if op.Union != nil {
+				return nil
+			}
+		default:
+			return nil
+		}
+	}
+	return po
+}
+
+// fireDeferred runs the deferred streams' watermark phases for rows
+// [from, to) of raw chunk c, just dispatched, and routes their releases
+// like watermarkPhase; each release's provenance places it in the output
+// where its own phase would have.
+func (rt *Runtime) fireDeferred(c *chunk, from, to int32) {
+	for _, d := range rt.deferred {
+		w := subSat(c.prefix[to-1], rt.dacc[d.si])
+		if d.op.due() > w {
+			continue
+		}
+		se := rt.streams[d.si]
+		root := &prov{base: c.position(from), root: int32(d.pos), fired: true}
+		fired := d.op.fireDeferred(w, root, c, from, to)
+		for fi, f := range fired {
+			outs := rt.runPipeline(d.si, se, f, se.timedAt+1)
+			for oi, o := range outs {
+				rt.emit(d.si, se, o, oi == len(outs)-1 && fi < len(fired)-1)
+			}
+		}
+	}
 }
 
 // assignsGlobals reports whether any function body assigns a global.
@@ -445,6 +518,7 @@ func (rt *Runtime) dispatch(c *chunk, from, to int32) error {
 	}
 	rt.outputs = rt.outputs[:0]
 	rt.drain()
+	rt.fireDeferred(c, from, to)
 	return rt.writeOutputs()
 }
 

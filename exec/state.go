@@ -2,6 +2,7 @@ package exec
 
 import (
 	"encoding/binary"
+	"math"
 	"slices"
 
 	"github.com/cockroachdb/errors"
@@ -16,7 +17,7 @@ import (
 // and recovery build on it.
 
 // snapshotVersion changes whenever the layout does.
-const snapshotVersion = 3
+const snapshotVersion = 4
 
 // ErrBadSnapshot marks a snapshot that cannot be loaded.
 var ErrBadSnapshot = errors.New("bad snapshot")
@@ -519,7 +520,7 @@ func (op *patternOp) snapshot(w *stateWriter) {
 	w.uint(uint64(len(op.parts)))
 	for i := range op.parts {
 		part := &op.parts[i]
-		w.uint(uint64(op.live(part)))
+		w.uint(uint64(op.live(part, math.MinInt64)))
 		for _, x := range slices.Concat(part.runs, part.waiting) {
 			if x.dead {
 				continue
@@ -531,6 +532,7 @@ func (op *patternOp) snapshot(w *stateWriter) {
 			w.int(x.last)
 			w.int(x.bornW)
 			w.bool(x.waiting)
+			w.int(x.waitW)
 			for k := range x.binds {
 				w.events(x.binds[k])
 				w.uint(uint64(len(x.at[k])))
@@ -551,7 +553,7 @@ func (op *patternOp) restore(r *stateReader) error {
 		var part partition
 		nr := r.count()
 		for j := 0; j < nr && r.err == nil; j++ {
-			x := &run{id: r.int(), start: r.int(), prog: int(r.int()), bar: int(r.int()), last: r.int(), bornW: r.int(), waiting: r.bool(),
+			x := &run{id: r.int(), start: r.int(), prog: int(r.int()), bar: int(r.int()), last: r.int(), bornW: r.int(), waiting: r.bool(), waitW: r.int(),
 				binds: make([][]event.Event, n), at: make([][]int64, n)}
 			if x.prog < 0 || x.prog >= n || x.bar < 0 || x.bar > n {
 				r.fail("pattern run")
