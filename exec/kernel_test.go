@@ -51,6 +51,10 @@ func randomExpr(r *rand.Rand, depth int) planner.Expr {
 		return &planner.IsNull{X: randomExpr(r, depth-1), Not: r.IntN(2) == 0}
 	case 2:
 		return &planner.Cond{If: randomExpr(r, depth-1), Then: randomExpr(r, depth-1), Else: randomExpr(r, depth-1)}
+	case 3:
+		// f == f, as patterns add for an inferred partition (selfEqP)
+		f := &planner.FieldRef{Name: []string{"a", "b", "c", "missing"}[r.IntN(4)], K: planner.KindAny}
+		return &planner.Binary{Op: scalar.OpEq, X: f, Y: f, K: planner.KindAny}
 	}
 	return &planner.Binary{Op: kernelOps[r.IntN(len(kernelOps))], X: randomExpr(r, depth-1), Y: randomExpr(r, depth-1), K: planner.KindAny}
 }

@@ -33,6 +33,16 @@ type patternOp struct {
 	notCorr []*runPred
 	// absence: a trailing negation with a within
 	absence bool
+	// deferred: the runtime fires it once per dispatch (fireDeferred)
+	deferred bool
+	// fileAtStart: runs are filed in waits when they start, not when they
+	// begin to wait. Deadlines then come in start order (one within,
+	// events in time order), so waits stays a queue; runs that never
+	// complete are skipped when their deadline passes. firedW is the
+	// greatest watermark fired at: entries with deadlines below it are
+	// gone.
+	fileAtStart bool
+	firedW      int64
 	// per chunk scratch
 	ok    [][]bool // per step, per domain row: candidate predicate holds
 	notOk [][]bool
@@ -103,7 +113,7 @@ type patternOp struct {
 }
 
 func newPatternOp(rt *Runtime, si int, s *planner.Stream, p *planner.Pattern) *patternOp {
-	op := &patternOp{rt: rt, si: si, stream: s.Name, p: p, keys: newKeyIndex(s.PartitionBy), recycle: p.Policy != "any"}
+	op := &patternOp{rt: rt, si: si, stream: s.Name, p: p, keys: newKeyIndex(s.PartitionBy), recycle: p.Policy != "any", firedW: math.MinInt64}
 	op.reach = make([]int, len(p.Steps)+1)
 	for b := -1; b < len(p.Steps); b++ {
 		m := b + 1
@@ -220,7 +230,9 @@ func (op *patternOp) prepare(c *chunk) {
 	}
 	// Sweep before keys are looked up (it may number them again), with the
 	// watermark of the first row: a run gone there is gone for every row.
-	if op.swept += len(c.sel); op.swept > sweepEvery && len(c.sel) > 0 {
+	// Sweeps come at least as many events apart as there are partitions,
+	// so that visiting them all costs O(1) per event.
+	if op.swept += len(c.sel); op.swept > max(sweepEvery, len(op.parts)) && len(c.sel) > 0 {
 		op.sweep(subSat(c.maxTsAt(c.sel[0]), op.rt.dacc[op.si]))
 	}
 	op.kbuf = op.keyIDs(c, op.rel)

@@ -85,19 +85,23 @@ func matchChunks(slots []aliasSlot, evs []event.Event, binds [][][]event.Event, 
 // wait makes x a waiting absence.
 func (op *patternOp) wait(k int32, x *run) {
 	x.waiting, x.waitW = true, op.rowW
-	op.waits.push(fileRun(op.deadline(x), k, x))
+	if !op.fileAtStart || op.deadline(x) < op.firedW {
+		// Filed now, unless it was at its start and that entry is still
+		// there (a phase since then would have dropped it).
+		op.waits.push(fileRun(op.deadline(x), k, x))
+	}
 }
 
 // due implements timedOp: absences complete when the watermark passes
 // their deadline; other expiries need no phase of their own.
 func (op *patternOp) due() int64 {
-	for len(op.waits) > 0 && op.waits[0].stale() {
+	for op.waits.len() > 0 && op.waits.top().stale() {
 		op.waits.pop()
 	}
-	if len(op.waits) == 0 {
+	if op.waits.len() == 0 {
 		return math.MaxInt64
 	}
-	return addSat(op.waits[0].deadline, 1)
+	return addSat(op.waits.top().deadline, 1)
 }
 
 func (op *patternOp) bound(ts int64) int64 {
@@ -106,8 +110,8 @@ func (op *patternOp) bound(ts int64) int64 {
 	}
 	b := addSat(ts, op.p.Within+1) // a run this event starts
 	w := op.rt.W(op.si)
-	for len(op.liveRuns) > 0 {
-		top := op.liveRuns[0]
+	for op.liveRuns.len() > 0 {
+		top := *op.liveRuns.top()
 		// A run the watermark expired is removed before any event could
 		// complete it: it can fall due no more.
 		if top.stale() || top.r.waiting || op.gone(top.r, w) {
@@ -127,7 +131,13 @@ func (op *patternOp) bound(ts int64) int64 {
 
 // track files a run of an absence pattern under its deadline.
 func (op *patternOp) track(k int32, x *run) {
-	if op.absence {
+	if op.fileAtStart {
+		if !x.waiting || op.deadline(x) >= op.firedW { // else wait filed it
+			op.waits.push(fileRun(op.deadline(x), k, x))
+		}
+		return
+	}
+	if op.absence && !op.deferred { // bound is only asked to split batches
 		op.liveRuns.push(fileRun(op.deadline(x), k, x))
 	}
 }
@@ -204,10 +214,11 @@ func (op *patternOp) fireDeferred(w int64, root *prov, c *chunk, from, to int32)
 func (op *patternOp) fireMatches(w int64) []match {
 	var ms []match
 	kept := op.kept[:0]
-	for len(op.waits) > 0 && op.waits[0].deadline < w {
+	op.firedW = max(op.firedW, w)
+	for op.waits.len() > 0 && op.waits.top().deadline < w {
 		wr := op.waits.pop()
-		if wr.stale() {
-			continue
+		if wr.stale() || !wr.r.waiting {
+			continue // gone, or filed at its start and never complete
 		}
 		if !op.fired(wr.r, w) {
 			// Completed late since the watermark last advanced: it waits
@@ -216,6 +227,7 @@ func (op *patternOp) fireMatches(w int64) []match {
 			continue
 		}
 		wr.r.dead = true
+		op.parts[wr.key].fired = true
 		if wr.r.bar > 0 {
 			continue // barred at its deadline: no match (docs/patterns.md, N6)
 		}

@@ -42,11 +42,21 @@ func (w *waitingRun) stale() bool { return w.gen != w.r.gen || w.r.dead }
 
 // runHeap is a min-heap of waiting runs by deadline, then run start. It
 // is typed rather than a container/heap.Interface, which would box every
-// entry pushed or popped.
-type runHeap []waitingRun
+// entry pushed or popped. Runs usually come in that order (one within,
+// events in time order): then it is a queue, a push appends and a pop
+// moves its head on, and only a run out of order makes it a heap.
+type runHeap struct {
+	h    []waitingRun // queue: h[head:] in order; heap: h
+	head int
+	heap bool
+}
 
-func (h runHeap) less(i, j int) bool {
-	a, b := &h[i], &h[j]
+func (q *runHeap) len() int { return len(q.h) - q.head }
+
+// top returns the least entry; the heap must not be empty.
+func (q *runHeap) top() *waitingRun { return &q.h[q.head] }
+
+func runLess(a, b *waitingRun) bool {
 	if a.deadline != b.deadline {
 		return a.deadline < b.deadline
 	}
@@ -59,38 +69,74 @@ func (h runHeap) less(i, j int) bool {
 	return comparePositions(a.r.at, b.r.at) < 0
 }
 
-func (h *runHeap) push(w waitingRun) {
-	*h = append(*h, w)
-	s := *h
-	for i := len(s) - 1; i > 0; {
+func (q *runHeap) less(i, j int) bool { return runLess(&q.h[i], &q.h[j]) }
+
+func (q *runHeap) push(w waitingRun) {
+	if !q.heap {
+		if q.len() == 0 || !runLess(&w, &q.h[len(q.h)-1]) {
+			if q.head > 0 && q.head >= len(q.h)/2 && len(q.h) == cap(q.h) {
+				// Full and half consumed: move the queue down rather than grow.
+				n := copy(q.h, q.h[q.head:])
+				clear(q.h[n:])
+				q.h, q.head = q.h[:n], 0
+			}
+			q.h = append(q.h, w)
+			return
+		}
+		q.toHeap()
+	}
+	q.h = append(q.h, w)
+	for i := len(q.h) - 1; i > 0; {
 		p := (i - 1) / 2
-		if !s.less(i, p) {
+		if !q.less(i, p) {
 			break
 		}
-		s[i], s[p] = s[p], s[i]
+		q.h[i], q.h[p] = q.h[p], q.h[i]
 		i = p
 	}
 }
 
-func (h *runHeap) pop() waitingRun {
-	s := *h
+// toHeap turns the queue into a heap (a sorted slice is one).
+func (q *runHeap) toHeap() {
+	if q.head > 0 {
+		n := copy(q.h, q.h[q.head:])
+		clear(q.h[n:])
+		q.h, q.head = q.h[:n], 0
+	}
+	q.heap = true
+}
+
+func (q *runHeap) pop() waitingRun {
+	if !q.heap {
+		top := q.h[q.head]
+		q.h[q.head] = waitingRun{}
+		if q.head++; q.head == len(q.h) {
+			q.h, q.head = q.h[:0], 0
+		}
+		return top
+	}
+	s := q.h
 	top := s[0]
 	n := len(s) - 1
 	s[0] = s[n]
 	s[n] = waitingRun{}
-	*h = s[:n]
-	h.down(0)
+	q.h = s[:n]
+	q.down(0)
+	if n == 0 {
+		q.heap = false // empty: a queue again
+	}
 	return top
 }
 
 // down moves entry i down to its place.
-func (h runHeap) down(i int) {
+func (q *runHeap) down(i int) {
+	h := q.h
 	for n := len(h); ; {
 		m, l, r := i, 2*i+1, 2*i+2
-		if l < n && h.less(l, m) {
+		if l < n && q.less(l, m) {
 			m = l
 		}
-		if r < n && h.less(r, m) {
+		if r < n && q.less(r, m) {
 			m = r
 		}
 		if m == i {
@@ -98,6 +144,23 @@ func (h runHeap) down(i int) {
 		}
 		h[i], h[m] = h[m], h[i]
 		i = m
+	}
+}
+
+// filter keeps the entries keep accepts (and may change), in order.
+func (q *runHeap) filter(keep func(*waitingRun) bool) {
+	kept := q.h[:0]
+	for i := q.head; i < len(q.h); i++ {
+		if wr := q.h[i]; keep(&wr) {
+			kept = append(kept, wr)
+		}
+	}
+	clear(q.h[len(kept):])
+	q.h, q.head = kept, 0
+	if q.heap {
+		for i := len(kept)/2 - 1; i >= 0; i-- {
+			q.down(i)
+		}
 	}
 }
 
@@ -112,6 +175,9 @@ type partition struct {
 	// not move, see fixedDeadlines): a watermark up to it expires none, so
 	// the runs need not be visited for that.
 	expiry int64
+	// fired: a watermark phase completed one of its waiting absences,
+	// which the next sweep drops.
+	fired bool
 }
 
 // run is one partial match.
@@ -414,9 +480,16 @@ func (op *patternOp) matchOf(k int32, x *run, r int32) match {
 func (op *patternOp) sweep(w int64) {
 	empty := 0
 	for i := range op.parts {
-		op.prune(&op.parts[i], w, true)
-		op.pruneWaiting(&op.parts[i])
-		if len(op.parts[i].runs)+len(op.parts[i].waiting) == 0 {
+		part := &op.parts[i]
+		// Only a partition with a run the watermark may have expired or a
+		// phase completed can shrink: the others are not read further,
+		// which matters when there are many (an absence per order).
+		if part.fired || w > part.expiry || !op.fixedDeadlines {
+			op.prune(part, w, true)
+			op.pruneWaiting(part)
+			part.fired = false
+		}
+		if len(part.runs)+len(part.waiting) == 0 {
 			empty++
 		}
 	}
@@ -446,18 +519,12 @@ func (op *patternOp) forgetEmpty() {
 	}
 	op.keys, op.parts = keys, parts
 	for _, h := range []*runHeap{&op.waits, &op.liveRuns} {
-		kept := (*h)[:0]
-		for _, wr := range *h {
+		h.filter(func(wr *waitingRun) bool {
 			if wr.stale() || remap[wr.key] < 0 {
-				continue
+				return false
 			}
 			wr.key = remap[wr.key]
-			kept = append(kept, wr)
-		}
-		clear((*h)[len(kept):])
-		*h = kept
-		for i := len(kept)/2 - 1; i >= 0; i-- {
-			h.down(i)
-		}
+			return true
+		})
 	}
 }

@@ -28,10 +28,48 @@ func (rt *Runtime) compilePred(e planner.Expr) predicate {
 		case scalar.OpOr:
 			return &orP{x: rt.compilePred(e.X), y: rt.compilePred(e.Y)}
 		case scalar.OpEq, scalar.OpNe, scalar.OpLt, scalar.OpLe, scalar.OpGt, scalar.OpGe:
+			if x, ok := e.X.(*planner.FieldRef); ok && e.Op == scalar.OpEq {
+				if y, ok := e.Y.(*planner.FieldRef); ok && x.Name == y.Name {
+					return &selfEqP{x: rt.compile(x)}
+				}
+			}
 			return &cmpP{op: e.Op, x: rt.compile(e.X), y: rt.compile(e.Y), k: &binaryK{op: e.Op}}
 		}
 	}
 	return &valueP{k: rt.compile(e)}
+}
+
+// selfEqP is `f == f`, which a pattern adds for a partition it infers
+// (the key must not be null): where f has a column of one kind, exactly its
+// non-null rows, since no value of such a kind differs from itself (a float
+// is never NaN); elsewhere the comparison row by row.
+type selfEqP struct{ x kernel }
+
+func (p *selfEqP) filter(c *chunk, sel []int32, out []int32) []int32 {
+	v := p.x.eval(c, sel)
+	switch {
+	case v.isConst:
+		if scalar.Binary(scalar.OpEq, v.c, v.c).IsTrue() {
+			return append(out, sel...)
+		}
+		return out
+	case v.kind != planner.KindAny:
+		if v.valid == nil {
+			return append(out, sel...)
+		}
+		for _, r := range sel {
+			if v.isValid(int(r)) {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	for _, r := range sel {
+		if x := v.value(int(r)); scalar.Binary(scalar.OpEq, x, x).IsTrue() {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 type constP bool
