@@ -59,6 +59,9 @@ type patternOp struct {
 	cmpSlots []cmpSlot
 	// rowW is the watermark of the row being offered.
 	rowW int64
+	// ended: a run of the partition being offered ended or began to wait
+	// (it leaves the list of runs events visit).
+	ended bool
 	// fireMatches' and fireDeferred's scratch
 	kept     []waitingRun
 	fireRows []int32
@@ -158,10 +161,24 @@ func newPatternOp(rt *Runtime, si int, s *planner.Stream, p *planner.Pattern) *p
 // deadline is when a run expires: the within bound from its first event,
 // or a per-step bound from its last event while that step is awaited.
 func (op *patternOp) deadline(r *run) int64 {
-	d := int64(math.MaxInt64)
-	if op.p.Within > 0 {
-		d = addSat(r.start, op.p.Within)
+	if op.fixedDeadlines {
+		return r.deadline
 	}
+	return op.deadlineOf(r)
+}
+
+// withinOf is the deadline .within sets for a run starting at ts: all of
+// it with fixed deadlines, which newRun keeps in the run.
+func (op *patternOp) withinOf(ts int64) int64 {
+	if op.p.Within > 0 {
+		return addSat(ts, op.p.Within)
+	}
+	return math.MaxInt64
+}
+
+// deadlineOf computes deadline.
+func (op *patternOp) deadlineOf(r *run) int64 {
+	d := op.withinOf(r.start)
 	// The step after the progress is awaited unless the run collects.
 	if k := r.prog + 1; k < len(op.p.Steps) && !op.p.Steps[r.prog].Kleene {
 		if w := op.p.Steps[k].Within; w > 0 {
@@ -272,7 +289,7 @@ func (op *patternOp) settle(k int32, x *run, r int32) {
 		return
 	}
 	if !op.grows(x) {
-		x.dead = true
+		x.dead, op.ended = true, true
 	}
 	op.pending = append(op.pending, op.matchOf(k, x, r))
 }
@@ -404,7 +421,7 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 		}
 		advanced := op.advance(c, r, k, ts, pos, x, &branches)
 		if strict && !advanced && op.typeInSteps(c.typeAt(r)) {
-			x.dead = true
+			x.dead, op.ended = true, true
 		}
 	}
 	if len(branches) > 0 {
@@ -431,7 +448,10 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 	op.branches = branches[:0]
 	// (4) new runs
 	op.start(c, r, k, ts, w, pos)
-	op.prune(part, 0, false)
+	if op.ended {
+		op.prune(part, 0, false)
+		op.ended = false
+	}
 }
 
 // negate applies negation ni, for row r at ts under watermark w, to runs.
@@ -451,7 +471,7 @@ func (op *patternOp) negate(ni int, c *chunk, r int32, ts, w int64, runs []*run)
 			continue
 		}
 		if kills {
-			x.dead = true
+			x.dead, op.ended = true, true
 		} else if x.bar == 0 || nt.After < x.bar {
 			x.bar = nt.After // docs/patterns.md, N6
 		}
@@ -552,7 +572,7 @@ func (op *patternOp) expire(x *run) bool {
 	if x.waiting || op.p.Policy == "any" {
 		return false
 	}
-	x.dead = true
+	x.dead, op.ended = true, true
 	return true
 }
 

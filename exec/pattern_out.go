@@ -84,7 +84,7 @@ func matchChunks(slots []aliasSlot, evs []event.Event, binds [][][]event.Event, 
 
 // wait makes x a waiting absence.
 func (op *patternOp) wait(k int32, x *run) {
-	x.waiting, x.waitW = true, op.rowW
+	x.waiting, x.waitW, op.ended = true, op.rowW, true
 	if !op.fileAtStart || op.deadline(x) < op.firedW {
 		// Filed now, unless it was at its start and that entry is still
 		// there (a phase since then would have dropped it).

@@ -193,8 +193,10 @@ type run struct {
 	cmpv    []event.Value   // per cmpSlot, the bound value comparisons read
 	waiting bool            // absence: all steps bound, waiting for the deadline
 	waitW   int64           // the watermark when it began to wait
-	dead    bool
-	gen     uint32 // times the run was reused (heap entries tell stale ones by it)
+	// deadline is the run's deadline when it never moves (fixedDeadlines).
+	deadline int64
+	dead     bool
+	gen      uint32 // times the run was reused (heap entries tell stale ones by it)
 }
 
 // match is a completed match awaiting emission.
@@ -280,6 +282,7 @@ func (op *patternOp) newRun(ts, w int64) *run {
 		x := op.freeRuns[k-1]
 		op.freeRuns = op.freeRuns[:k-1]
 		x.id, x.start, x.last, x.bornW, x.prog, x.bar, x.waiting, x.dead = op.nextID, ts, ts, w, -1, 0, false, false
+		x.deadline = op.withinOf(x.start)
 		clear(x.cmpv)
 		return x
 	}
@@ -295,6 +298,7 @@ func (op *patternOp) newRun(ts, w int64) *run {
 	x := &op.runSlab[0]
 	op.runSlab = op.runSlab[1:]
 	*x = run{id: op.nextID, start: ts, last: ts, bornW: w, prog: -1, binds: op.bindSlab[:n:n], at: op.atSlab[:n:n]}
+	x.deadline = op.withinOf(x.start)
 	evs, ats := op.evSlab[:n:n], op.posSlab[:n:n]
 	op.bindSlab, op.atSlab, op.evSlab, op.posSlab = op.bindSlab[n:], op.atSlab[n:], op.evSlab[n:], op.posSlab[n:]
 	nc := len(op.cmpSlots)

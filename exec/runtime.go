@@ -163,6 +163,9 @@ func New(plan *planner.Plan, opts Options) (*Runtime, error) {
 		if se.timed == nil {
 			continue
 		}
+		if po, ok := se.timed.(*patternOp); ok && !po.absence {
+			continue // nothing of it ever falls due: no split, no phase
+		}
 		if po := rt.deferrable(si); po != nil {
 			po.deferred = true
 			// Filing at start is cheaper in a queue, but makes due early

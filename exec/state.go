@@ -566,6 +566,7 @@ func (op *patternOp) restore(r *stateReader) error {
 					x.at[k] = append(x.at[k], r.int())
 				}
 			}
+			x.deadline = op.withinOf(x.start)
 			x.cmpv = make([]event.Value, len(op.cmpSlots))
 			op.refreshCmpValues(x)
 			if op.apart(x) {
