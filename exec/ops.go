@@ -288,7 +288,16 @@ func (o *processOp) runMany(c *chunk) []*chunk {
 // rowsChunks builds chunks from events, one per run of events of one type
 // and one field-name sequence.
 func rowsChunks(evs []event.Event, p *prov, prow, seq []int32) []*chunk {
-	var out []*chunk
+	return rowsChunksIn(nil, evs, p, prow, seq)
+}
+
+// rowsChunksIn is rowsChunks with the chunks' memory taken from a (fresh
+// memory when a is nil).
+func rowsChunksIn(a *chunkArena, evs []event.Event, p *prov, prow, seq []int32) []*chunk {
+	if a == nil {
+		a = &chunkArena{fresh: true}
+	}
+	out := a.out[:0]
 	for start := 0; start < len(evs); {
 		end := start + 1
 		for end < len(evs) && sameShape(&evs[start], &evs[end]) {
@@ -297,11 +306,12 @@ func rowsChunks(evs []event.Event, p *prov, prow, seq []int32) []*chunk {
 		run := evs[start:end]
 		n, nf := len(run), len(run[0].Fields)
 		// One allocation per kind of memory, not per column.
-		ints := make([]int64, n)
-		sel := make([]int32, n)
-		vals := make([]event.Value, n*nf)
-		vecs := make([]vec, nf)
-		c := &chunk{typ: run[0].Type, n: n, ts: ints, prov: p, names: make([]string, nf), cols: make([]*vec, nf)}
+		ints := take(a, &a.ints, n)
+		sel := take(a, &a.sels, n)
+		vals := take(a, &a.vals, n*nf)
+		vecs := take(a, &a.vecs, nf)
+		c := &take(a, &a.chunks, 1)[0]
+		*c = chunk{typ: run[0].Type, n: n, ts: ints, prov: p, names: take(a, &a.names, nf), cols: take(a, &a.cols, nf)}
 		if prow != nil {
 			c.up = &upMap{prow: prow[start:end], seq: seq[start:end]}
 		}
@@ -320,7 +330,50 @@ func rowsChunks(evs []event.Event, p *prov, prow, seq []int32) []*chunk {
 		out = append(out, c)
 		start = end
 	}
+	a.out = out
 	return out
+}
+
+// chunkArena holds the memory of the chunks an operator makes in one call,
+// reused by its next call: for an operator whose outputs are consumed (or
+// detached, see detach) before it runs again. Its zero value works.
+type chunkArena struct {
+	fresh  bool // hand out fresh memory instead (see take)
+	ints   []int64
+	sels   []int32
+	vals   []event.Value
+	vecs   []vec
+	chunks []chunk
+	names  []string
+	cols   []*vec
+	avs    []aliasVec
+	avps   []*aliasVec
+	ones   []event.Event
+	manys  [][]event.Event
+	out    []*chunk
+}
+
+// reset makes all of a's memory free again.
+func (a *chunkArena) reset() {
+	a.ints, a.sels, a.vals, a.vecs, a.chunks = a.ints[:0], a.sels[:0], a.vals[:0], a.vecs[:0], a.chunks[:0]
+	a.names, a.cols, a.avs, a.avps, a.ones, a.manys = a.names[:0], a.cols[:0], a.avs[:0], a.avps[:0], a.ones[:0], a.manys[:0]
+}
+
+// take returns n zeroed elements from buf, one of a's buffers, or freshly
+// allocated ones when a is fresh. Slices taken earlier stay valid: a full
+// buffer is replaced, not grown in place.
+func take[T any](a *chunkArena, buf *[]T, n int) []T {
+	if a.fresh {
+		return make([]T, n)
+	}
+	b := *buf
+	if len(b)+n > cap(b) {
+		b = make([]T, 0, max(2*cap(b), n, 64))
+	}
+	s := b[len(b) : len(b)+n : len(b)+n]
+	clear(s)
+	*buf = b[:len(b)+n]
+	return s
 }
 
 func sameShape(a, b *event.Event) bool {

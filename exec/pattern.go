@@ -62,6 +62,7 @@ type patternOp struct {
 	// ended: a run of the partition being offered ended or began to wait
 	// (it leaves the list of runs events visit).
 	ended bool
+	arena chunkArena // runMany's output
 	// fireMatches' and fireDeferred's scratch
 	kept     []waitingRun
 	fireRows []int32
@@ -201,7 +202,10 @@ func (op *patternOp) runMany(c *chunk) []*chunk {
 			seq = append(seq, c.upSeq(r)+int32(j))
 		}
 	}
-	out := matchChunks(op.slots, evs, binds, c.prov, prow, seq)
+	// The chunks live until the runtime has consumed or detached them,
+	// before this operator runs again: their memory is reused.
+	op.arena.reset()
+	out := matchChunksIn(&op.arena, op.slots, evs, binds, c.prov, prow, seq)
 	clear(binds)
 	op.evScratch, op.bindsBuf = evs[:0], binds[:0]
 	op.reuseRemoved()

@@ -42,13 +42,21 @@ type aliasSlot struct {
 
 // matchChunks turns match records into chunks with their aliases bound.
 func matchChunks(slots []aliasSlot, evs []event.Event, binds [][][]event.Event, p *prov, prow, seq []int32) []*chunk {
-	chunks := rowsChunks(evs, p, prow, seq)
+	return matchChunksIn(nil, slots, evs, binds, p, prow, seq)
+}
+
+// matchChunksIn is matchChunks with the chunks' memory taken from a.
+func matchChunksIn(a *chunkArena, slots []aliasSlot, evs []event.Event, binds [][][]event.Event, p *prov, prow, seq []int32) []*chunk {
+	if a == nil {
+		a = &chunkArena{fresh: true}
+	}
+	chunks := rowsChunksIn(a, evs, p, prow, seq)
 	start := 0
 	for _, c := range chunks {
 		rows := binds[start : start+c.n]
 		// One allocation per kind of memory, not per alias.
-		avs := make([]aliasVec, len(slots))
-		c.aliases = make([]*aliasVec, len(slots))
+		avs := take(a, &a.avs, len(slots))
+		c.aliases = take(a, &a.avps, len(slots))
 		nOne, nMany := 0, 0
 		for _, st := range slots {
 			if st.many {
@@ -57,8 +65,8 @@ func matchChunks(slots []aliasSlot, evs []event.Event, binds [][][]event.Event, 
 				nOne++
 			}
 		}
-		ones := make([]event.Event, nOne*c.n)
-		manys := make([][]event.Event, nMany*c.n)
+		ones := take(a, &a.ones, nOne*c.n)
+		manys := take(a, &a.manys, nMany*c.n)
 		for k, st := range slots {
 			av := &avs[k]
 			av.name = st.name

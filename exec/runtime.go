@@ -74,6 +74,8 @@ type Runtime struct {
 	lateBy    []int64 // per stream
 	prefixBuf []int64
 	segBuf    []int32
+	rawSel    []int32   // Process's input selection
+	mixSel    [][]int32 // deliverMixed's, per stream
 	// deliverMixed's scratch
 	mixTargets []int
 	mixReads   []bool
@@ -446,7 +448,9 @@ func (rt *Runtime) Process(b event.Batch, base int64) error {
 	if rt.finished {
 		return errors.New("runtime: Process after Finish")
 	}
-	c := chunkFromBatch(b, nil)
+	// The chunk lives for this call only: its selection reuses a buffer.
+	c := chunkFromBatch(b, rt.rawSel)
+	rt.rawSel = c.sel
 	c.prov = &prov{base: base, phase: 1}
 	rt.countIn(c)
 	// maxTs after each row: the watermarks a row is judged against.
@@ -554,13 +558,19 @@ func (rt *Runtime) deliverMixed(c *chunk) {
 			reads[i] = se.reads[t]
 		}
 		if se.mixed {
+			// The view is drained in this dispatch: its selection reuses
+			// the stream's buffer.
+			for len(rt.mixSel) <= si {
+				rt.mixSel = append(rt.mixSel, nil)
+			}
 			v := *c
-			v.sel = make([]int32, 0, len(c.sel))
+			v.sel = rt.mixSel[si][:0]
 			for _, r := range c.sel {
 				if reads[c.tcode[r]] {
 					v.sel = append(v.sel, r)
 				}
 			}
+			rt.mixSel[si] = v.sel
 			if len(v.sel) > 0 {
 				rt.pending[si] = append(rt.pending[si], &v)
 			}
@@ -937,8 +947,9 @@ func emitAfterProcess(s *planner.Stream) bool {
 	return false
 }
 
-// detach copies a chunk's computed columns, whose buffers belong to
-// kernels that will run again before the chunk is consumed.
+// detach copies a chunk's computed columns, event times and field names,
+// whose buffers may belong to kernels or to an operator's arena (see
+// chunkArena) that will run again before the chunk is consumed.
 func detach(c *chunk) *chunk {
 	o := *c
 	o.cols = make([]*vec, len(c.cols))
@@ -955,6 +966,8 @@ func detach(c *chunk) *chunk {
 		o.cols[i] = nv
 	}
 	o.sel = slices.Clone(c.sel)
+	// Event times and names may be in an operator's arena too.
+	o.ts, o.names = slices.Clone(c.ts), slices.Clone(c.names)
 	return &o
 }
 

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -168,5 +169,37 @@ stream B = T.watermark(out_of_order: 10s).window(5s).aggregate(n: count()).emit(
 	got := rt.LateByStream()
 	if got["A"] != 2 || got["B"] != 1 || rt.Late() != 3 {
 		t.Fatalf("late by stream %v, total %d", got, rt.Late())
+	}
+}
+
+// TestPatternOutputsAcrossRuns: a pattern stream that reads both raw
+// events and another stream's outputs is run once per run of rows of one
+// producer within a batch, and its matches of one run must survive the
+// next (their memory is reused, see chunkArena): outputs in random
+// batches must be those of one event at a time.
+func TestPatternOutputsAcrossRuns(t *testing.T) {
+	src := `stream Big = A .where(v > 1) .emit()
+stream S = A as a -> Big as b -> A as c .within(5s) .emit(x: a.v, y: b.v, z: c.v, t: event_time(c))
+`
+	r := rand.New(rand.NewPCG(3, 4))
+	for round := 0; round < 200; round++ {
+		var evs []event.Event
+		for i := range 5 + r.IntN(60) {
+			typ := []string{"A", "A", "C"}[r.IntN(3)]
+			evs = append(evs, event.Event{Type: typ, TS: int64(i) * 1e9, Fields: []event.Field{{Name: "v", Value: event.Int(int64(r.IntN(4)))}}})
+		}
+		var out [2][]string
+		for i, size := range []func() int{func() int { return 1 }, func() int { return 1 + r.IntN(20) }} {
+			sink := &jsonSink{}
+			rt, err := New(planOf(t, src), Options{Sink: sink})
+			if err != nil {
+				t.Fatal(err)
+			}
+			feed(t, rt, evs, size, round%2 == 0)
+			out[i] = sink.lines
+		}
+		if strings.Join(out[0], "\n") != strings.Join(out[1], "\n") {
+			t.Fatalf("round %d: one at a time:\n%s\nin batches:\n%s", round, strings.Join(out[0], "\n"), strings.Join(out[1], "\n"))
+		}
 	}
 }
