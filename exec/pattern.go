@@ -63,9 +63,19 @@ type patternOp struct {
 	// (it leaves the list of runs events visit).
 	ended bool
 	arena chunkArena // runMany's output
+	// capture: runs keep the values the match records read instead of
+	// their bound events (captureProjection); outSlots are the cmpSlots
+	// records hold, under outNames. colOf maps cmpSlots to the columns of
+	// the chunk layout colNames.
+	capture  bool
+	outSlots []int
+	outNames []string
+	colNames []string
+	colOf    []int
 	// fireMatches' and fireDeferred's scratch
 	kept     []waitingRun
 	fireRows []int32
+	fireBuf  []match
 	// fixedDeadlines: no per-step within, so a run's deadline never moves.
 	fixedDeadlines bool
 	// reach[b+1] is the furthest step a run with progress b may bind: the
@@ -190,6 +200,10 @@ func (op *patternOp) deadlineOf(r *run) int64 {
 }
 
 func (op *patternOp) runMany(c *chunk) []*chunk {
+	// The chunks of the last call live until the runtime has consumed or
+	// detached them, before this operator runs again: their memory is
+	// reused.
+	op.arena.reset()
 	op.prepare(c)
 	evs, binds := op.evScratch[:0], op.bindsBuf[:0]
 	var prow, seq []int32
@@ -202,10 +216,12 @@ func (op *patternOp) runMany(c *chunk) []*chunk {
 			seq = append(seq, c.upSeq(r)+int32(j))
 		}
 	}
-	// The chunks live until the runtime has consumed or detached them,
-	// before this operator runs again: their memory is reused.
-	op.arena.reset()
-	out := matchChunksIn(&op.arena, op.slots, evs, binds, c.prov, prow, seq)
+	var out []*chunk
+	if op.capture {
+		out = rowsChunksIn(&op.arena, evs, c.prov, prow, seq) // no aliases: nothing reads them
+	} else {
+		out = matchChunksIn(&op.arena, op.slots, evs, binds, c.prov, prow, seq)
+	}
 	clear(binds)
 	op.evScratch, op.bindsBuf = evs[:0], binds[:0]
 	op.reuseRemoved()

@@ -27,6 +27,9 @@ func (op *patternOp) record(m match) event.Event {
 		if n := len(m.binds[k]); n > 0 {
 			e := m.binds[k][n-1]
 			e.TS = m.ts
+			if op.capture {
+				e.Fields = m.fields
+			}
 			return e
 		}
 	}
@@ -154,17 +157,29 @@ func (op *patternOp) track(k int32, x *run) {
 // passed complete with ts = deadline, by deadline, then key, then run
 // start; other runs past their deadline are removed.
 func (op *patternOp) fire(w int64, root *prov) []*chunk {
+	// What the operator made before was written at the end of its
+	// dispatch, which came before this phase.
+	op.arena.reset()
 	return op.fireChunks(op.fireMatches(w), root)
 }
 
 func (op *patternOp) fireChunks(ms []match, root *prov) []*chunk {
-	var evs []event.Event
-	var binds [][][]event.Event
+	evs, binds := op.evScratch[:0], op.bindsBuf[:0]
 	for _, m := range ms {
 		evs = append(evs, op.record(m))
 		binds = append(binds, m.binds)
 	}
-	return rankFired(matchChunks(op.slots, evs, binds, nil, nil, nil), root)
+	// Releases are consumed before the operator runs again, like its
+	// dispatch outputs: the arena's memory serves, after theirs.
+	var out []*chunk
+	if op.capture {
+		out = rowsChunksIn(&op.arena, evs, nil, nil, nil)
+	} else {
+		out = matchChunksIn(&op.arena, op.slots, evs, binds, nil, nil, nil)
+	}
+	clear(binds)
+	op.evScratch, op.bindsBuf = evs[:0], binds[:0]
+	return rankFired(out, root)
 }
 
 // fireDeferred is fire for the phases of rows [from, to) of raw chunk c,
@@ -173,6 +188,9 @@ func (op *patternOp) fireChunks(ms []match, root *prov) []*chunk {
 // first row whose watermark passes its deadline. The runtime defers only
 // what no later row can change (fired).
 func (op *patternOp) fireDeferred(w int64, root *prov, c *chunk, from, to int32) []*chunk {
+	// An absence makes nothing when it is dispatched (it releases only
+	// here), and its last releases were written with their dispatch.
+	op.arena.reset()
 	ms := op.fireMatches(w)
 	// Each match's phase: the first row whose watermark passes due1.
 	dacc := op.rt.dacc[op.si]
@@ -220,7 +238,9 @@ func (op *patternOp) fireDeferred(w int64, root *prov, c *chunk, from, to int32)
 // fireMatches completes the waiting absences whose deadline the watermark
 // w passed, in release order.
 func (op *patternOp) fireMatches(w int64) []match {
-	var ms []match
+	clear(op.fireBuf) // the last call's matches are done with
+	ms := op.fireBuf[:0]
+	defer func() { op.fireBuf = ms[:0] }()
 	kept := op.kept[:0]
 	op.firedW = max(op.firedW, w)
 	for op.waits.len() > 0 && op.waits.top().deadline < w {

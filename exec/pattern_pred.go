@@ -154,7 +154,8 @@ type aliasCmp struct {
 type cmpSlot struct {
 	alias int
 	field string
-	hint  int // the field's position in the last event read
+	ts    bool // the event's time rather than a field (captured for records)
+	hint  int  // the field's position in the last event read
 }
 
 // assignCmpSlots gives every alias comparison of preds its slot.
@@ -182,6 +183,10 @@ func (op *patternOp) keepCmpValues(x *run, k int, ev *event.Event) {
 	for i := range op.cmpSlots {
 		s := &op.cmpSlots[i]
 		if s.alias != k {
+			continue
+		}
+		if s.ts {
+			x.cmpv[i] = event.Timestamp(ev.TS)
 			continue
 		}
 		x.cmpv[i] = event.Null

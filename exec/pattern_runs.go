@@ -207,6 +207,8 @@ type match struct {
 	row   int32 // the input row that completed it (dispatch phase)
 	binds [][]event.Event
 	at    [][]int64 // input positions of the bound events, for ordering
+	// fields are the record's captured fields (see captureProjection).
+	fields []event.Field
 }
 
 // prune removes dead runs from a partition, and those the watermark w
@@ -361,11 +363,17 @@ func (op *patternOp) bind(x *run, k int, c *chunk, r int32, pos int64) {
 		x.binds[k], op.kleeneSlab = op.kleeneSlab[:0:kleeneRoom], op.kleeneSlab[kleeneRoom:]
 		x.at[k], op.kleeneAtSlab = op.kleeneAtSlab[:0:kleeneRoom], op.kleeneAtSlab[kleeneRoom:]
 	}
-	x.binds[k] = append(x.binds[k], op.eventAt(c, r))
-	x.at[k] = append(x.at[k], pos)
-	if len(x.cmpv) > 0 {
-		op.keepCmpValues(x, k, &x.binds[k][len(x.binds[k])-1])
+	if op.capture {
+		// Type and time only: what is read of the event is captured.
+		x.binds[k] = append(x.binds[k], event.Event{Type: c.typeAt(r), TS: c.ts[r]})
+		op.captureValues(x, k, c, r)
+	} else {
+		x.binds[k] = append(x.binds[k], op.eventAt(c, r))
+		if len(x.cmpv) > 0 {
+			op.keepCmpValues(x, k, &x.binds[k][len(x.binds[k])-1])
+		}
 	}
+	x.at[k] = append(x.at[k], pos)
 	x.last = c.ts[r]
 	if k > x.prog {
 		x.prog, x.bar = k, 0 // moving on lifts a bar (it may not go past it)
@@ -463,6 +471,9 @@ func comparePositions(a, b [][]int64) int {
 // view of them unchanged.
 func (op *patternOp) matchOf(k int32, x *run, r int32) match {
 	m := match{key: k, r: x, ts: x.last, row: r, binds: x.binds, at: x.at}
+	if op.capture {
+		m.fields = op.recordFields(x)
+	}
 	if !x.dead {
 		n := len(x.binds)
 		if len(op.matchBinds) < n {

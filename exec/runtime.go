@@ -359,6 +359,9 @@ func (rt *Runtime) compileStream(si int, s *planner.Stream) (*streamExec, error)
 		to := &timerOp{rt: rt, stream: s.Name, t: s.Timer}
 		se.timed, se.timedAt, se.timer = to, -1, to
 	}
+	// captured: the items of a projection right after a pattern that
+	// captures what they read (patternOp.captureProjection).
+	var captured []planner.Expr
 	for i, op := range s.Ops {
 		switch op := op.(type) {
 		case *planner.Filter:
@@ -370,10 +373,15 @@ func (rt *Runtime) compileStream(si int, s *planner.Stream) (*streamExec, error)
 				continue
 			}
 			po := &projectOp{keepAll: op.KeepAll}
-			for _, it := range op.Items {
+			for j, it := range op.Items {
+				x := it.X
+				if captured != nil {
+					x = captured[j] // reading what the pattern before captured
+				}
 				po.names = append(po.names, it.Name)
-				po.ks = append(po.ks, rt.compile(it.X))
+				po.ks = append(po.ks, rt.compile(x))
 			}
+			captured = nil
 			se.ops = append(se.ops, po)
 		case *planner.Print:
 			po := &printOp{rt: rt, stream: s.Name}
@@ -417,9 +425,13 @@ func (rt *Runtime) compileStream(si int, s *planner.Stream) (*streamExec, error)
 				se.timed, se.timedAt = wo, i
 			}
 		case *planner.Pattern:
-			var po timedOp = newPatternOp(rt, si, s, op)
+			var po timedOp
 			if len(op.Alts) > 0 || op.And {
 				po = newAltPatternOp(rt, si, s, op)
+			} else {
+				p := newPatternOp(rt, si, s, op)
+				po = p
+				captured = p.captureProjection(s, i+1)
 			}
 			se.multi[i] = po
 			se.ops = append(se.ops, nil)

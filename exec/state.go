@@ -534,7 +534,7 @@ func (op *patternOp) snapshot(w *stateWriter) {
 			w.bool(x.waiting)
 			w.int(x.waitW)
 			for k := range x.binds {
-				w.events(x.binds[k])
+				w.events(op.snapshotEvents(x, k))
 				w.uint(uint64(len(x.at[k])))
 				for _, a := range x.at[k] {
 					w.int(a)

@@ -96,6 +96,61 @@ func Rewrite(e Expr, f func(Expr) Expr) Expr {
 	return f(e)
 }
 
+// Clone returns a copy of e's tree, so that Rewrite may change the copy
+// and leave e (and the plan holding it) as it was. Leaves are shared:
+// Rewrite changes no leaf in place.
+func Clone(e Expr) Expr {
+	if e == nil {
+		return nil
+	}
+	exprs := func(xs []Expr) []Expr {
+		out := make([]Expr, len(xs))
+		for i, x := range xs {
+			out[i] = Clone(x)
+		}
+		return out
+	}
+	switch e := e.(type) {
+	case *Unary:
+		c := *e
+		c.X = Clone(e.X)
+		return &c
+	case *Binary:
+		c := *e
+		c.X, c.Y = Clone(e.X), Clone(e.Y)
+		return &c
+	case *IsNull:
+		c := *e
+		c.X = Clone(e.X)
+		return &c
+	case *Cond:
+		return &Cond{If: Clone(e.If), Then: Clone(e.Then), Else: Clone(e.Else)}
+	case *Call:
+		c := *e
+		c.Args = exprs(e.Args)
+		return &c
+	case *UserCall:
+		c := *e
+		c.Args = exprs(e.Args)
+		return &c
+	case *MakeArray:
+		return &MakeArray{Elems: exprs(e.Elems)}
+	case *MakeMap:
+		c := *e
+		c.Vals = exprs(e.Vals)
+		return &c
+	case *Member:
+		c := *e
+		c.X = Clone(e.X)
+		return &c
+	case *Index:
+		return &Index{X: Clone(e.X), I: Clone(e.I)}
+	case *Slice:
+		return &Slice{X: Clone(e.X), Lo: Clone(e.Lo), Hi: Clone(e.Hi)}
+	}
+	return e // a leaf: Rewrite changes only the nodes it rebuilds
+}
+
 // children lists the direct sub-expressions of e.
 func children(e Expr) []Expr {
 	switch e := e.(type) {

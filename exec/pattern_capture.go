@@ -1,0 +1,184 @@
+package exec
+
+import (
+	"slices"
+	"unsafe"
+
+	"github.com/varpulis/varpulis-go/event"
+	"github.com/varpulis/varpulis-go/planner"
+)
+
+// Capturing. Most pattern streams read their bound events only as
+// `alias.field` and `event_time(alias)` in the .emit that follows the
+// pattern. Then a run need not keep every bound event in row form: as it
+// binds, it keeps those values (with the values its alias comparisons
+// read, in run.cmpv), and a match becomes a record of them, which the
+// .emit reads as fields of hidden names. Bound events stay as type and
+// time only. Outputs are the same; what is saved is building every bound
+// row as an event, and the garbage collector's work on them.
+
+// hiddenPrefix starts the names of captured fields in match records: no
+// field of an event can start with it.
+const hiddenPrefix = "\x00"
+
+// captureProjection returns the items of the projection at index i of the
+// stream's operators (the one right after the pattern) with alias reads turned
+// into reads of captured fields, and makes op capture them; nil, and op
+// unchanged, when the stream reads its bound events any other way.
+func (op *patternOp) captureProjection(s *planner.Stream, i int) []planner.Expr {
+	if i >= len(s.Ops) || op.p.Policy == "any" {
+		return nil
+	}
+	proj, ok := s.Ops[i].(*planner.Project)
+	if !ok || proj.KeepAll || proj.Union != nil {
+		return nil
+	}
+	// Alias predicates other than the comparisons runs keep values for
+	// read bound events.
+	for _, ps := range [][]*runPred{op.corr, op.self, op.notCorr} {
+		for _, p := range ps {
+			if p != nil && p.rest != nil {
+				return nil
+			}
+		}
+	}
+	// The items read aliases only as captured values, and the record only
+	// for its type and time (its fields are not kept).
+	for _, it := range proj.Items {
+		ok := true
+		planner.Walk(it.X, func(e planner.Expr) bool {
+			switch e := e.(type) {
+			case *planner.FieldRef, *planner.CurrentEvent, *planner.AliasEvent, *planner.AliasAgg, *planner.AggRef:
+				ok = false
+			case *planner.AliasField:
+				ok = ok && slices.Contains(op.aliases, e.Alias)
+			case *planner.AliasTime:
+				ok = ok && slices.Contains(op.aliases, e.Alias)
+			}
+			return ok
+		})
+		if !ok {
+			return nil
+		}
+	}
+	// Nothing later reads aliases: they end with the stream.
+	for _, o := range s.Ops[i+1:] {
+		var xs []planner.Expr
+		switch o := o.(type) {
+		case *planner.Filter:
+			xs = []planner.Expr{o.Pred}
+		case *planner.Project:
+			if o.Union != nil {
+				return nil
+			}
+			for _, it := range o.Items {
+				xs = append(xs, it.X)
+			}
+		case *planner.Print:
+			xs = o.Args
+		case *planner.Log:
+			xs = []planner.Expr{o.Message, o.Data}
+		case *planner.Distinct:
+			xs = []planner.Expr{o.Key}
+		case *planner.Limit, *planner.To:
+		default:
+			return nil
+		}
+		for _, x := range xs {
+			if len(planner.Aliases(x)) > 0 {
+				return nil
+			}
+		}
+	}
+	op.capture = true
+	items := make([]planner.Expr, len(proj.Items))
+	for j, it := range proj.Items {
+		items[j] = planner.Rewrite(planner.Clone(it.X), func(e planner.Expr) planner.Expr {
+			switch e := e.(type) {
+			case *planner.AliasField:
+				return &planner.FieldRef{Name: op.outSlot(e.Alias, e.Field, false), K: e.K}
+			case *planner.AliasTime:
+				return &planner.FieldRef{Name: op.outSlot(e.Alias, "", true), K: event.KindTimestamp}
+			}
+			return e
+		})
+	}
+	return items
+}
+
+// outSlot makes the value of field (or the time) of alias part of every
+// match record and returns the hidden name it has there.
+func (op *patternOp) outSlot(alias, field string, ts bool) string {
+	k := slices.Index(op.aliases, alias)
+	i := slices.IndexFunc(op.cmpSlots, func(s cmpSlot) bool { return s.alias == k && s.field == field && s.ts == ts })
+	if i < 0 {
+		i = len(op.cmpSlots)
+		op.cmpSlots = append(op.cmpSlots, cmpSlot{alias: k, field: field, ts: ts})
+	}
+	name := hiddenPrefix + alias + "." + field
+	if ts {
+		name = hiddenPrefix + alias + hiddenPrefix + "ts"
+	}
+	if !slices.Contains(op.outSlots, i) {
+		op.outSlots = append(op.outSlots, i)
+		op.outNames = append(op.outNames, name)
+	}
+	return name
+}
+
+// captureValues keeps in x.cmpv the values of row r of c, just bound at
+// step k, that comparisons and the match record read.
+func (op *patternOp) captureValues(x *run, k int, c *chunk, r int32) {
+	if len(op.colOf) == 0 || unsafe.SliceData(op.colNames) != unsafe.SliceData(c.names) || len(op.colNames) != len(c.names) {
+		// The columns of the slots' fields, found once per chunk layout.
+		op.colNames = c.names
+		op.colOf = op.colOf[:0]
+		for _, s := range op.cmpSlots {
+			op.colOf = append(op.colOf, c.col(s.field))
+		}
+	}
+	for i := range op.cmpSlots {
+		s := &op.cmpSlots[i]
+		if s.alias != k {
+			continue
+		}
+		switch col := op.colOf[i]; {
+		case s.ts:
+			x.cmpv[i] = event.Timestamp(c.ts[r])
+		case col < 0:
+			x.cmpv[i] = event.Null
+		default:
+			x.cmpv[i] = cloneValue(c.cols[col].value(int(r)))
+		}
+	}
+}
+
+// recordFields returns the captured values of a match of x as the record's
+// hidden fields, in memory of their own (x goes on, or is reused): the
+// arena's, as records are turned into chunks in the same call.
+func (op *patternOp) recordFields(x *run) []event.Field {
+	fs := take(&op.arena, &op.arena.fields, len(op.outSlots))
+	for j, i := range op.outSlots {
+		fs[j] = event.Field{Name: op.outNames[j], Value: x.cmpv[i]}
+	}
+	return fs
+}
+
+// snapshotEvents returns the events x bound at step k as a snapshot keeps
+// them: when capturing, the last one carries the captured fields of its
+// step, which restoring reads back (refreshCmpValues).
+func (op *patternOp) snapshotEvents(x *run, k int) []event.Event {
+	evs := x.binds[k]
+	if !op.capture || len(evs) == 0 {
+		return evs
+	}
+	evs = slices.Clone(evs)
+	last := &evs[len(evs)-1]
+	last.Fields = nil
+	for i, s := range op.cmpSlots {
+		if s.alias == k && !s.ts {
+			last.Fields = append(last.Fields, event.Field{Name: s.field, Value: x.cmpv[i]})
+		}
+	}
+	return evs
+}
