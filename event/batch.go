@@ -64,7 +64,11 @@ type Batch struct {
 	// may hold events of several types sharing their field names. Type is
 	// then the first row's.
 	Types []string
-	Rec   arrow.RecordBatch
+	// TypeCodes, when set with Types, numbers each row's type into
+	// TypeNames (the builder's batches have them; others may not).
+	TypeCodes []uint16
+	TypeNames []string
+	Rec       arrow.RecordBatch
 	// Lines holds the input line of each row when a reader built the batch
 	// (the engine reports rejections and errors per event position); nil
 	// when the rows have no line numbers.

@@ -3,6 +3,7 @@ package event
 import (
 	"encoding/binary"
 	"math"
+	"slices"
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -36,14 +37,16 @@ type BatchBuilder struct {
 	KeyFields map[string]bool
 
 	// the open batch
-	typ   string
-	types []string // per row, when the batch mixes types
-	mixed bool
-	rows  int
-	ts    []int64
-	cols  []column // len = fields of the open batch; cap keeps idle columns' buffers
-	lines []int
-	lined bool // some row has a line number
+	typ       string
+	types     []string // per row, when the batch mixes types
+	codes     []uint16 // per row, the type's number in typeNames
+	typeNames []string
+	mixed     bool
+	rows      int
+	ts        []int64
+	cols      []column // len = fields of the open batch; cap keeps idle columns' buffers
+	lines     []int
+	lined     bool // some row has a line number
 
 	done []Batch // closed batches not yet taken
 	head int     // index of the oldest batch in done
@@ -125,6 +128,7 @@ func (b *BatchBuilder) AppendFields(typ string, ts int64, fields []Field, line i
 			b.mixed = true
 		}
 		b.types = append(b.types, typ)
+		b.codes = append(b.codes, b.typeCode(typ))
 	}
 	full := false
 	for i := range fields {
@@ -198,6 +202,21 @@ func (b *BatchBuilder) sameShape(typ string, fields []Field) bool {
 	return true
 }
 
+// typeCode numbers typ among the types of the open batch; rows of one
+// type mostly come together, so the last type is tried first.
+func (b *BatchBuilder) typeCode(typ string) uint16 {
+	if n := len(b.codes); n > 0 && b.typeNames[b.codes[n-1]] == typ {
+		return b.codes[n-1]
+	}
+	for i, t := range b.typeNames {
+		if t == typ {
+			return uint16(i)
+		}
+	}
+	b.typeNames = append(b.typeNames, typ)
+	return uint16(len(b.typeNames) - 1)
+}
+
 func (b *BatchBuilder) open(typ string, fields []Field) {
 	b.typ = typ
 	if cap(b.cols) < len(fields) {
@@ -214,6 +233,7 @@ func (b *BatchBuilder) open(typ string, fields []Field) {
 	}
 	b.ts = b.ts[:0]
 	b.types = b.types[:0]
+	b.codes, b.typeNames = b.codes[:0], b.typeNames[:0]
 	b.mixed = false
 	b.lines = b.lines[:0]
 	b.lined = false
@@ -365,12 +385,16 @@ func (b *BatchBuilder) closeBatch() {
 		lines = make([]int, n)
 		copy(lines, b.lines)
 	}
-	var types []string
+	var types, typeNames []string
+	var codes []uint16
 	if b.mixed {
 		types = make([]string, n)
 		copy(types, b.types)
+		codes = make([]uint16, n)
+		copy(codes, b.codes)
+		typeNames = slices.Clone(b.typeNames)
 	}
-	b.done = append(b.done, Batch{Type: b.typ, Types: types, Rec: rec, Lines: lines, Dicts: dicts})
+	b.done = append(b.done, Batch{Type: b.typ, Types: types, TypeCodes: codes, TypeNames: typeNames, Rec: rec, Lines: lines, Dicts: dicts})
 	b.rows = 0
 }
 

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"slices"
 	"strings"
 	"unsafe"
 
@@ -346,7 +347,9 @@ func chunkFromBatch(b event.Batch, sel []int32) *chunk {
 	rec := b.Rec
 	n := int(rec.NumRows())
 	c := &chunk{typ: b.Type, n: n, types: b.Types}
-	if b.Types != nil {
+	if b.Types != nil && len(b.TypeCodes) == n {
+		c.tcode, c.tnames = b.TypeCodes, slices.Clone(b.TypeNames) // tnames may grow (code)
+	} else if b.Types != nil {
 		c.tcode = make([]uint16, n)
 		// A small cache by string address: rows of one type share it.
 		var seen [16]struct {

@@ -33,6 +33,8 @@ type patternOp struct {
 	notCorr []*runPred
 	// absence: a trailing negation with a within
 	absence bool
+	// the policy
+	anyPolicy, strict bool
 	// deferred: the runtime fires it once per dispatch (fireDeferred)
 	deferred bool
 	// fileAtStart: runs are filed in waits when they start, not when they
@@ -72,6 +74,7 @@ type patternOp struct {
 	outNames []string
 	colNames []string
 	colOf    []int
+	slotsOf  [][]int // per step, the cmpSlots it fills
 	// fireMatches' and fireDeferred's scratch
 	kept     []waitingRun
 	fireRows []int32
@@ -127,7 +130,8 @@ type patternOp struct {
 }
 
 func newPatternOp(rt *Runtime, si int, s *planner.Stream, p *planner.Pattern) *patternOp {
-	op := &patternOp{rt: rt, si: si, stream: s.Name, p: p, keys: newKeyIndex(s.PartitionBy), recycle: p.Policy != "any", firedW: math.MinInt64}
+	op := &patternOp{rt: rt, si: si, stream: s.Name, p: p, keys: newKeyIndex(s.PartitionBy), recycle: p.Policy != "any", firedW: math.MinInt64,
+		anyPolicy: p.Policy == "any", strict: p.Policy == "strict"}
 	op.reach = make([]int, len(p.Steps)+1)
 	for b := -1; b < len(p.Steps); b++ {
 		m := b + 1
@@ -259,7 +263,7 @@ func (op *patternOp) prepare(c *chunk) {
 	// strict, any row of a step type can (it kills the runs it does not
 	// advance). The others cost nothing more.
 	op.rel = op.rel[:0]
-	strict := op.p.Policy == "strict"
+	strict := op.strict
 	for _, r := range c.sel {
 		if op.relevant(r) || strict && op.typeInSteps(c.typeAt(r)) {
 			op.rel = append(op.rel, r)
@@ -282,7 +286,7 @@ func (op *patternOp) prepare(c *chunk) {
 // absence with all steps bound that collects no more, unless under policy
 // strict, where events of step types remove it.
 func (op *patternOp) apart(x *run) bool {
-	return x.waiting && !op.grows(x) && op.p.Policy != "strict"
+	return x.waiting && !op.grows(x) && !op.strict
 }
 
 // grows reports whether an event may still join x: a step after its
@@ -433,10 +437,10 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 		op.negate(ni, c, r, ts, w, part.waiting)
 	}
 	// (2) offer the event to every active run, in run-start order
-	strict := op.p.Policy == "strict"
+	strict := op.strict
 	branches := op.branches[:0]
 	for _, x := range part.runs {
-		if x.dead || op.fired(x, w) {
+		if x.dead || x.waiting && op.fired(x, w) {
 			continue
 		}
 		advanced := op.advance(c, r, k, ts, pos, x, &branches)
@@ -519,7 +523,7 @@ func (op *patternOp) advance(c *chunk, r, k int32, ts, pos int64, x *run, branch
 	if x.bar > 0 {
 		reach = min(reach, x.bar-1) // barred: no step past the NOT
 	}
-	anyPolicy := op.p.Policy == "any"
+	anyPolicy := op.anyPolicy
 	took := false
 	for j := reach; j > b; j-- {
 		if !op.ok[j][r] || !op.holdsStep(j, c, r, x) {
@@ -547,7 +551,7 @@ func (op *patternOp) advance(c *chunk, r, k int32, ts, pos int64, x *run, branch
 // takeAt binds row r at step j of x, or of a copy of x under policy any.
 func (op *patternOp) takeAt(k int32, x *run, j int, c *chunk, r int32, pos int64, branches *[]*run) {
 	y := x
-	if op.p.Policy == "any" {
+	if op.anyPolicy {
 		y = op.clone(x)
 		*branches = append(*branches, y)
 	}
@@ -577,7 +581,7 @@ func (op *patternOp) start(c *chunk, r, k int32, ts, w, pos int64) {
 			part.expiry = min(part.expiry, op.deadline(x))
 			op.track(k, x)
 		}
-		if op.p.Policy != "any" {
+		if !op.anyPolicy {
 			return
 		}
 	}
@@ -589,7 +593,7 @@ func (op *patternOp) start(c *chunk, r, k int32, ts, w, pos int64) {
 // the deadline counts, the run keeps waiting for events that are in time.
 // It reports whether the event was taken (for strict: a removal is).
 func (op *patternOp) expire(x *run) bool {
-	if x.waiting || op.p.Policy == "any" {
+	if x.waiting || op.anyPolicy {
 		return false
 	}
 	x.dead, op.ended = true, true

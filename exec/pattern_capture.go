@@ -137,18 +137,25 @@ func (op *patternOp) captureValues(x *run, k int, c *chunk, r int32) {
 			op.colOf = append(op.colOf, c.col(s.field))
 		}
 	}
-	for i := range op.cmpSlots {
-		s := &op.cmpSlots[i]
-		if s.alias != k {
-			continue
+	if op.slotsOf == nil {
+		op.slotsOf = make([][]int, len(op.p.Steps))
+		for i, s := range op.cmpSlots {
+			op.slotsOf[s.alias] = append(op.slotsOf[s.alias], i)
 		}
+	}
+	for _, i := range op.slotsOf[k] {
 		switch col := op.colOf[i]; {
-		case s.ts:
+		case op.cmpSlots[i].ts:
 			x.cmpv[i] = event.Timestamp(c.ts[r])
 		case col < 0:
 			x.cmpv[i] = event.Null
 		default:
-			x.cmpv[i] = cloneValue(c.cols[col].value(int(r)))
+			v := c.cols[col]
+			if v.kind == event.KindInt && !v.isConst && v.isValid(int(r)) {
+				x.cmpv[i] = event.Int(v.i64[r])
+				continue
+			}
+			x.cmpv[i] = cloneValue(v.value(int(r)))
 		}
 	}
 }

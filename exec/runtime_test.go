@@ -203,3 +203,31 @@ stream S = A as a -> Big as b -> A as c .within(5s) .emit(x: a.v, y: b.v, z: c.v
 		}
 	}
 }
+
+// TestChunkTypeCodes: a mixed batch's rows get the same types whether the
+// chunk takes the builder's type numbers or numbers the type names itself.
+func TestChunkTypeCodes(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	var evs []event.Event
+	for i := range 3000 {
+		typ := []string{"A", "B", "C", "D"}[min(r.IntN(5), 3)]
+		evs = append(evs, event.Event{Type: typ, TS: int64(i), Fields: []event.Field{{Name: "v", Value: event.Int(1)}}})
+	}
+	for _, b := range buildBatches(t, evs, true) {
+		if b.Types == nil {
+			continue
+		}
+		own := b
+		own.TypeCodes, own.TypeNames = nil, nil
+		given, counted := chunkFromBatch(b, nil), chunkFromBatch(own, nil)
+		if given.tcode == nil || counted.tcode == nil {
+			t.Fatal("a mixed chunk without type codes")
+		}
+		for i, typ := range b.Types {
+			if a, c := given.tnames[given.tcode[i]], counted.tnames[counted.tcode[i]]; a != typ || c != typ {
+				t.Fatalf("row %d of type %s: %s from the builder's numbers, %s counted", i, typ, a, c)
+			}
+		}
+		b.Rec.Release()
+	}
+}
