@@ -350,7 +350,6 @@ type chunkArena struct {
 	avps   []*aliasVec
 	ones   []event.Event
 	manys  [][]event.Event
-	fields []event.Field // pattern records' captured fields
 	out    []*chunk
 }
 
@@ -358,7 +357,6 @@ type chunkArena struct {
 func (a *chunkArena) reset() {
 	a.ints, a.sels, a.vals, a.vecs, a.chunks = a.ints[:0], a.sels[:0], a.vals[:0], a.vecs[:0], a.chunks[:0]
 	a.names, a.cols, a.avs, a.avps, a.ones, a.manys = a.names[:0], a.cols[:0], a.avs[:0], a.avps[:0], a.ones[:0], a.manys[:0]
-	a.fields = a.fields[:0]
 }
 
 // take returns n zeroed elements from buf, one of a's buffers, or freshly

@@ -75,6 +75,7 @@ type patternOp struct {
 	colNames []string
 	colOf    []int
 	slotsOf  [][]int // per step, the cmpSlots it fills
+	recs     []captureRec
 	// fireMatches' and fireDeferred's scratch
 	kept     []waitingRun
 	fireRows []int32
@@ -213,16 +214,22 @@ func (op *patternOp) runMany(c *chunk) []*chunk {
 	var prow, seq []int32
 	for i, r := range op.rel {
 		ms := op.rt.limitMatches(op.stream, op.matchesOf(c, i))
-		for j, m := range ms {
-			evs = append(evs, op.record(m))
-			binds = append(binds, m.binds)
+		for j := range ms {
+			if op.capture {
+				op.recs = append(op.recs, op.captureRecOf(&ms[j]))
+			} else {
+				evs = append(evs, op.record(ms[j]))
+				binds = append(binds, ms[j].binds)
+			}
 			prow = append(prow, c.upRow(r))
 			seq = append(seq, c.upSeq(r)+int32(j))
 		}
 	}
 	var out []*chunk
 	if op.capture {
-		out = rowsChunksIn(&op.arena, evs, c.prov, prow, seq) // no aliases: nothing reads them
+		out = op.captureChunks(op.recs, c.prov, prow, seq) // no aliases: nothing reads them
+		clear(op.recs)
+		op.recs = op.recs[:0]
 	} else {
 		out = matchChunksIn(&op.arena, op.slots, evs, binds, c.prov, prow, seq)
 	}

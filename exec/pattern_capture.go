@@ -160,15 +160,75 @@ func (op *patternOp) captureValues(x *run, k int, c *chunk, r int32) {
 	}
 }
 
-// recordFields returns the captured values of a match of x as the record's
-// hidden fields, in memory of their own (x goes on, or is reused): the
-// arena's, as records are turned into chunks in the same call.
-func (op *patternOp) recordFields(x *run) []event.Field {
-	fs := take(&op.arena, &op.arena.fields, len(op.outSlots))
+// recordValues returns the captured values of a match of x, in memory of
+// their own (x goes on, or is reused): the arena's, as records are turned
+// into chunks in the same call.
+func (op *patternOp) recordValues(x *run) []event.Value {
+	vs := take(&op.arena, &op.arena.vals, len(op.outSlots))
 	for j, i := range op.outSlots {
-		fs[j] = event.Field{Name: op.outNames[j], Value: x.cmpv[i]}
+		vs[j] = x.cmpv[i]
 	}
-	return fs
+	return vs
+}
+
+// captureRec is a match record of captured values: its type is the last
+// bound event's.
+type captureRec struct {
+	typ  string
+	ts   int64
+	vals []event.Value // per out slot
+}
+
+// captureRecOf returns the record of m.
+func (op *patternOp) captureRecOf(m *match) captureRec {
+	rec := captureRec{typ: op.stream, ts: m.ts, vals: m.vals}
+	for k := len(m.binds) - 1; k >= 0; k-- {
+		if n := len(m.binds[k]); n > 0 {
+			rec.typ = m.binds[k][n-1].Type
+			break
+		}
+	}
+	return rec
+}
+
+// captureChunks builds the chunks of records, one per run of records of
+// one type, with a column of hidden name per captured value, in the
+// arena's memory (as rowsChunksIn does for records in row form).
+func (op *patternOp) captureChunks(recs []captureRec, p *prov, prow, seq []int32) []*chunk {
+	a := &op.arena
+	out := a.out[:0]
+	nf := len(op.outSlots)
+	for start := 0; start < len(recs); {
+		end := start + 1
+		for end < len(recs) && recs[end].typ == recs[start].typ {
+			end++
+		}
+		run := recs[start:end]
+		n := len(run)
+		vals := take(a, &a.vals, n*nf)
+		vecs := take(a, &a.vecs, nf)
+		c := &take(a, &a.chunks, 1)[0]
+		*c = chunk{typ: run[0].typ, n: n, ts: take(a, &a.ints, n), prov: p, names: slices.Clip(op.outNames), cols: take(a, &a.cols, nf)}
+		if prow != nil {
+			c.up = &upMap{prow: prow[start:end], seq: seq[start:end]}
+		}
+		for i := range run {
+			c.ts[i] = run[i].ts
+		}
+		for f := range nf {
+			v := &vecs[f]
+			v.kind, v.vals = planner.KindAny, vals[f*n:(f+1)*n:(f+1)*n]
+			for i := range run {
+				v.vals[i] = run[i].vals[f]
+			}
+			c.cols[f] = v
+		}
+		c.sel = identity(take(a, &a.sels, n), n)
+		out = append(out, c)
+		start = end
+	}
+	a.out = out
+	return out
 }
 
 // snapshotEvents returns the events x bound at step k as a snapshot keeps

@@ -27,9 +27,6 @@ func (op *patternOp) record(m match) event.Event {
 		if n := len(m.binds[k]); n > 0 {
 			e := m.binds[k][n-1]
 			e.TS = m.ts
-			if op.capture {
-				e.Fields = m.fields
-			}
 			return e
 		}
 	}
@@ -164,6 +161,16 @@ func (op *patternOp) fire(w int64, root *prov) []*chunk {
 }
 
 func (op *patternOp) fireChunks(ms []match, root *prov) []*chunk {
+	if op.capture {
+		recs := op.recs[:0]
+		for i := range ms {
+			recs = append(recs, op.captureRecOf(&ms[i]))
+		}
+		out := op.captureChunks(recs, nil, nil, nil)
+		clear(recs)
+		op.recs = recs[:0]
+		return rankFired(out, root)
+	}
 	evs, binds := op.evScratch[:0], op.bindsBuf[:0]
 	for _, m := range ms {
 		evs = append(evs, op.record(m))
@@ -171,12 +178,7 @@ func (op *patternOp) fireChunks(ms []match, root *prov) []*chunk {
 	}
 	// Releases are consumed before the operator runs again, like its
 	// dispatch outputs: the arena's memory serves, after theirs.
-	var out []*chunk
-	if op.capture {
-		out = rowsChunksIn(&op.arena, evs, nil, nil, nil)
-	} else {
-		out = matchChunksIn(&op.arena, op.slots, evs, binds, nil, nil, nil)
-	}
+	out := matchChunksIn(&op.arena, op.slots, evs, binds, nil, nil, nil)
 	clear(binds)
 	op.evScratch, op.bindsBuf = evs[:0], binds[:0]
 	return rankFired(out, root)

@@ -207,8 +207,8 @@ type match struct {
 	row   int32 // the input row that completed it (dispatch phase)
 	binds [][]event.Event
 	at    [][]int64 // input positions of the bound events, for ordering
-	// fields are the record's captured fields (see captureProjection).
-	fields []event.Field
+	// vals are the record's captured values (see captureProjection).
+	vals []event.Value
 }
 
 // prune removes dead runs from a partition, and those the watermark w
@@ -472,7 +472,7 @@ func comparePositions(a, b [][]int64) int {
 func (op *patternOp) matchOf(k int32, x *run, r int32) match {
 	m := match{key: k, r: x, ts: x.last, row: r, binds: x.binds, at: x.at}
 	if op.capture {
-		m.fields = op.recordFields(x)
+		m.vals = op.recordValues(x)
 	}
 	if !x.dead {
 		n := len(x.binds)
