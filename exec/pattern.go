@@ -35,6 +35,9 @@ type patternOp struct {
 	absence bool
 	// the policy
 	anyPolicy, strict bool
+	// plain: policy next, no Kleene, optional or NOT items: a run may
+	// take only its next step, a new run only the first step.
+	plain bool
 	// deferred: the runtime fires it once per dispatch (fireDeferred)
 	deferred bool
 	// fileAtStart: runs are filed in waits when they start, not when they
@@ -171,6 +174,13 @@ func newPatternOp(rt *Runtime, si int, s *planner.Stream, p *planner.Pattern) *p
 		}
 	}
 	op.assignCmpSlots(op.corr, op.self, op.notCorr)
+	op.plain = !op.anyPolicy && !op.strict
+	for _, st := range p.Steps {
+		op.plain = op.plain && !st.Kleene && !st.Optional
+	}
+	for _, n := range p.Nots {
+		op.plain = op.plain && n.SkipFrom == 0
+	}
 	return op
 }
 
@@ -433,7 +443,9 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 	// Runs the watermark expired are gone before the event is seen
 	// (VPL.md §4.5.3); absences waiting for their deadline stay, they
 	// complete in a watermark phase.
-	op.prune(part, w, true)
+	if !op.fixedDeadlines || w > part.expiry { // else none expired
+		op.prune(part, w, true)
+	}
 	// (1) negations
 	for ni := range op.p.Nots {
 		if !op.notOk[ni][r] {
@@ -449,6 +461,9 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 	for _, x := range part.runs {
 		if x.dead || x.waiting && op.fired(x, w) {
 			continue
+		}
+		if op.plain && (x.prog+1 == len(op.p.Steps) || !op.ok[x.prog+1][r]) {
+			continue // the one step it may take is not this event's (advance would agree)
 		}
 		advanced := op.advance(c, r, k, ts, pos, x, &branches)
 		if strict && !advanced && op.typeInSteps(c.typeAt(r)) {
@@ -478,7 +493,9 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 	clear(branches)
 	op.branches = branches[:0]
 	// (4) new runs
-	op.start(c, r, k, ts, w, pos)
+	if !op.plain || op.ok[0][r] {
+		op.start(c, r, k, ts, w, pos)
+	}
 	if op.ended {
 		op.prune(part, 0, false)
 		op.ended = false
