@@ -350,13 +350,14 @@ func (op *patternOp) mark(ok []bool, c *chunk, typ string, p predicate) {
 		if code < 0 {
 			return
 		}
-		op.sub = op.sub[:0]
+		// Without a branch: types alternate unpredictably.
+		sub, n := grow(op.sub, len(c.sel)), 0
 		for _, r := range c.sel {
-			if int(c.tcode[r]) == code {
-				op.sub = append(op.sub, r)
-			}
+			sub[n] = r
+			n += b2int(int(c.tcode[r]) == code)
 		}
-		sel = op.sub
+		op.sub = sub
+		sel = sub[:n]
 	} else if c.typ != typ {
 		return
 	}

@@ -500,6 +500,11 @@ func (rt *Runtime) Process(b event.Batch, base int64) error {
 // The split test is conservative: a split where nothing is due costs a
 // little time and changes nothing.
 func (rt *Runtime) processRows(c *chunk, from, to int32) error {
+	if len(rt.timed) == 0 {
+		// Nothing falls due between rows: no split.
+		rt.maxTs = max(rt.maxTs, c.prefix[to-1])
+		return rt.dispatch(c, from, to)
+	}
 	trigger := rt.trigger()
 	start := from
 	for j := from; j < to; j++ {
@@ -576,13 +581,14 @@ func (rt *Runtime) deliverMixed(c *chunk) {
 				rt.mixSel = append(rt.mixSel, nil)
 			}
 			v := *c
-			v.sel = rt.mixSel[si][:0]
+			sel, n := grow(rt.mixSel[si], len(c.sel)), 0
 			for _, r := range c.sel {
-				if reads[c.tcode[r]] {
-					v.sel = append(v.sel, r)
-				}
+				// Kept when its type is read: without a branch, as types
+				// alternate unpredictably.
+				sel[n] = r
+				n += b2int(reads[c.tcode[r]])
 			}
-			rt.mixSel[si] = v.sel
+			v.sel, rt.mixSel[si] = sel[:n], sel
 			if len(v.sel) > 0 {
 				rt.pending[si] = append(rt.pending[si], &v)
 			}
