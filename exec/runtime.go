@@ -507,6 +507,10 @@ func (rt *Runtime) processRows(c *chunk, from, to int32) error {
 	}
 	trigger := rt.trigger()
 	start := from
+	// Every timed operator's bound is nondecreasing in ts (for its state
+	// at the last phase): only a row earlier than every row since then can
+	// lower the trigger.
+	least := int64(math.MaxInt64)
 	for j := from; j < to; j++ {
 		ts := c.ts[j]
 		if ts > rt.maxTs {
@@ -519,10 +523,11 @@ func (rt *Runtime) processRows(c *chunk, from, to int32) error {
 				if err := rt.watermarkPhase(c.prov.base+int64(j), false); err != nil {
 					return err
 				}
-				trigger = rt.trigger()
+				trigger, least = rt.trigger(), math.MaxInt64
 			}
 		}
-		if len(rt.timed) > 0 {
+		if ts < least {
+			least = ts
 			trigger = min(trigger, rt.bound(ts))
 		}
 	}
