@@ -209,15 +209,16 @@ func (k *keyIndex) onlyStrings() bool {
 }
 
 // stringColumn builds the column of the keys ids, all strings.
-func (k *keyIndex) stringColumn(ids []int32) *vec {
-	offs := make([]int32, len(ids)+1)
+func (k *keyIndex) stringColumn(ids []int32, bufs *colBufs) *vec {
+	offs := bufs.int32s(len(ids) + 1)
+	offs[0] = 0
 	size := int32(0)
 	for i, id := range ids {
 		size += k.slen[id]
 		offs[i+1] = size
 	}
 	if k.longStrs {
-		data := make([]byte, 0, size)
+		data := bufs.bytes(int(size))[:0]
 		for _, id := range ids {
 			data = append(data, k.vals[id].AsString()...)
 		}
@@ -225,7 +226,7 @@ func (k *keyIndex) stringColumn(ids []int32) *vec {
 	}
 	// Short keys: a fixed 16-byte copy each, overwritten past the key's
 	// end by the next (a memmove call per key costs more).
-	data := make([]byte, size+16)
+	data := bufs.bytes(int(size) + 16)
 	for i, id := range ids {
 		*(*[16]byte)(data[offs[i]:]) = k.short[id]
 	}

@@ -81,7 +81,7 @@ func (op *windowOp) relChunk(b *relBuf) *chunk {
 	}
 	// The bounds go out in new buffers: the chunk keeps them.
 	starts, ends := slices.Clone(b.starts), slices.Clone(b.ends)
-	return op.aggChunk(b.keys, b.slots, starts, ends, false)
+	return op.aggChunk(b.keys, b.slots, starts, ends, false, nil)
 }
 
 // aggChunk builds a chunk of aggregate releases, row p being key keys[p]
@@ -89,7 +89,7 @@ func (op *windowOp) relChunk(b *relBuf) *chunk {
 // keeps starts and ends. With take, the groups are emptied as they are
 // read (each read once): the load that reads a group's cell brings in the
 // line the reset writes, where a later pass would miss the cache again.
-func (op *windowOp) aggChunk(keys, slots []int32, starts, ends []int64, take bool) *chunk {
+func (op *windowOp) aggChunk(keys, slots []int32, starts, ends []int64, take bool, bufs *colBufs) *chunk {
 	g, b, n := op.agg, &op.rel, len(keys)
 	kf := op.keys.fields
 	ncols := len(kf) + len(g.plan.Items)
@@ -99,7 +99,7 @@ func (op *windowOp) aggChunk(keys, slots []int32, starts, ends []int64, take boo
 	cw := b.cols[:ncols]
 	var keyCol *vec
 	if len(kf) == 1 && op.keys.onlyStrings() {
-		keyCol = op.keys.stringColumn(keys)
+		keyCol = op.keys.stringColumn(keys, bufs)
 	} else {
 		for f := range kf {
 			cw[f].reset(n)
@@ -122,7 +122,7 @@ func (op *windowOp) aggChunk(keys, slots []int32, starts, ends []int64, take boo
 		if d < 0 {
 			computed = true
 		} else if t, ok := g.accs[d].(agg.TypedResults); ok {
-			items[i] = typedResults(t, slots, take && g.readOnce(d))
+			items[i] = typedResults(t, slots, take && g.readOnce(d), bufs)
 		}
 	}
 	if len(b.calls) != len(g.accs) {
@@ -186,8 +186,61 @@ func (op *windowOp) aggChunk(keys, slots []int32, starts, ends []int64, take boo
 		}
 		c.cols = append(c.cols, v)
 	}
-	c.sel = identity(nil, n)
+	c.sel = identity(bufs.int32s(n), n)
 	return c
+}
+
+// colBufs holds the memory of a release's columns, reused by the next
+// release: for releases consumed before their operator runs again (a
+// watermark phase's, see chunkArena). A nil *colBufs hands out fresh
+// memory.
+type colBufs struct {
+	i64  [][]int64
+	i32  [][]int32
+	b    [][]byte
+	next [3]int // buffers of each kind handed out since reset
+}
+
+func (b *colBufs) reset() {
+	if b != nil {
+		b.next = [3]int{}
+	}
+}
+
+// int64s returns n int64s, not zeroed.
+func (b *colBufs) int64s(n int) []int64 {
+	if b == nil {
+		return make([]int64, n)
+	}
+	return nextBuf(&b.i64, &b.next[0], n)
+}
+
+// int32s returns n int32s, not zeroed.
+func (b *colBufs) int32s(n int) []int32 {
+	if b == nil {
+		return make([]int32, n)
+	}
+	return nextBuf(&b.i32, &b.next[1], n)
+}
+
+// bytes returns n zeroed bytes.
+func (b *colBufs) bytes(n int) []byte {
+	if b == nil {
+		return make([]byte, n)
+	}
+	s := nextBuf(&b.b, &b.next[2], n)
+	clear(s)
+	return s
+}
+
+func nextBuf[T any](bufs *[][]T, next *int, n int) []T {
+	if *next == len(*bufs) {
+		*bufs = append(*bufs, nil)
+	}
+	s := grow((*bufs)[*next], n)
+	(*bufs)[*next] = s
+	*next++
+	return s
 }
 
 // valueCall reports whether some item reads call d bare without a typed
@@ -220,10 +273,10 @@ func (g *groupAgg) readOnce(d int) bool {
 // in their order, emptying the groups with take. It is the column
 // colWriter would build from the values: typed with a validity bitmap
 // when some are null, the null column when all are.
-func typedResults(t agg.TypedResults, groups []int32, take bool) *vec {
+func typedResults(t agg.TypedResults, groups []int32, take bool, bufs *colBufs) *vec {
 	n := len(groups)
-	x := make([]int64, n)
-	valid := make([]byte, (n+7)/8)
+	x := bufs.int64s(n)
+	valid := bufs.bytes((n + 7) / 8)
 	nulls := t.PutResults(x, valid, groups, take)
 	switch nulls {
 	case n:

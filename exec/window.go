@@ -222,6 +222,7 @@ type windowOp struct {
 	keys     *keyIndex
 	agg      *groupAgg
 	kbuf     []int32
+	fireBufs colBufs // the columns of a watermark phase's aggregate release
 	// time windows (window_time.go): per key id, its ring of windows; per
 	// slot, a window's j, state and (when kept) events
 	rings      []timeRing

@@ -594,7 +594,10 @@ func (op *windowOp) fireTime(w int64, root *prov) []*chunk {
 		// The release columns, straight from ds in output order.
 		n := len(ds)
 		keys, slots := grow(op.rel.okeys, n), grow(op.rel.oslots, n)
-		bounds := make([]int64, 2*n) // one allocation: the chunk keeps both
+		// The release is consumed before the next phase: its columns
+		// reuse the last release's memory.
+		op.fireBufs.reset()
+		bounds := op.fireBufs.int64s(2 * n) // one buffer: the chunk keeps both
 		starts, ends := bounds[:n:n], bounds[n:]
 		for p := range n {
 			x := &ds[p]
@@ -606,7 +609,7 @@ func (op *windowOp) fireTime(w int64, root *prov) []*chunk {
 			ends[p] = starts[p] + d
 		}
 		op.rel.okeys, op.rel.oslots = keys, slots
-		out = rankFired([]*chunk{op.aggChunk(keys, slots, starts, ends, true)}, root)
+		out = rankFired([]*chunk{op.aggChunk(keys, slots, starts, ends, true, &op.fireBufs)}, root)
 	} else if !take {
 		op.beginRelease(len(ds))
 		for p := range ds {
