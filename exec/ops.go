@@ -32,7 +32,8 @@ type timedOp interface {
 	// (MaxInt64 when nothing is pending).
 	due() int64
 	// bound is a lower bound of the due time of state an event at ts may
-	// create, so the runtime knows where to split a batch.
+	// create, so the runtime knows where to split a batch. It must not
+	// decrease as ts grows (the runtime asks only for earlier rows).
 	bound(ts int64) int64
 	// fire releases everything due at watermark w, in release order; the
 	// chunks' rows take their provenance from root.
