@@ -435,6 +435,44 @@ func (op *windowOp) dropFirst(ring *timeRing) {
 	op.dropFirstTaken(ring)
 }
 
+// takePlain is fireTime's visit of a plain ring (windows first..last,
+// consecutive and all open) when releases take their windows: the windows
+// that end by w are its first ones, found by arithmetic and dropped at
+// once, as the general visit does one by one.
+func (op *windowOp) takePlain(ring *timeRing, k int32, w int64, ds *[]winRef) {
+	d, s := op.w.Size, op.slide()
+	cnt := int32(0)
+	if rem := w - d - ring.first*s; rem >= 0 {
+		cnt = int32(min(int64(ring.n), rem/s+1))
+	}
+	stop := ring.last + 1
+	if cnt < ring.n {
+		stop = ring.first + int64(cnt)
+		op.dueAt = min(op.dueAt, stop*s+d)
+	}
+	for i := range cnt {
+		*ds = append(*ds, winRef{key: k, slot: ring.at(i), j: ring.first + int64(i)})
+	}
+	ring.run = max(ring.run, stop)
+	if cnt == 0 {
+		return
+	}
+	if op.evs != nil {
+		for i := range cnt {
+			op.evs[ring.at(i)] = nil
+		}
+	}
+	if cnt == ring.n {
+		op.blocks.release(ring.base, ring.size)
+		*ring = timeRing{}
+		op.emptyKeys++
+		return
+	}
+	ring.head = (ring.head + cnt) & (ring.size - 1)
+	ring.n -= cnt
+	ring.first += int64(cnt)
+}
+
 // dropFirstTaken is dropFirst for a window whose groups are already empty
 // (see aggChunk): every free slot's groups are.
 func (op *windowOp) dropFirstTaken(ring *timeRing) {
@@ -552,6 +590,10 @@ func (op *windowOp) fireTime(w int64, root *prov) []*chunk {
 			continue
 		}
 		ring := &op.rings[k]
+		if take && !ring.meta && ring.n > 0 {
+			op.takePlain(ring, k, w, &ds)
+			continue
+		}
 		// Released windows come first; drop those past their lateness.
 		for ring.n > 0 && op.stAt(ring, 0) == winFired && addSat(ring.first*s+d, op.lateness) <= w {
 			op.dropFirst(ring)
