@@ -173,7 +173,7 @@ func New(plan *planner.Plan, opts Options) (*Runtime, error) {
 			// Filing at start is cheaper in a queue, but makes due early
 			// (a run that will never complete): fine when due only decides
 			// whether to fire after a dispatch.
-			po.fileAtStart = po.fixedDeadlines && po.p.Policy != "any"
+			po.fileAtStart = po.fixedDeadlines && !po.anyPolicy
 			rt.deferred = append(rt.deferred, deferredRef{si: si, pos: pos, op: po})
 		} else {
 			rt.timed = append(rt.timed, timedRef{si: si, op: se.timed})
