@@ -83,6 +83,9 @@ type patternOp struct {
 	kept     []waitingRun
 	fireRows []int32
 	fireBuf  []match
+	// firedKeys are the partitions whose runs a phase completed, to drop
+	// and reuse once the releases are built (recycleFired).
+	firedKeys []int32
 	// fixedDeadlines: no per-step within, so a run's deadline never moves.
 	fixedDeadlines bool
 	// reach[b+1] is the furthest step a run with progress b may bind: the

@@ -242,7 +242,11 @@ func (o *altPatternOp) fire(w int64, root *prov) []*chunk {
 	for i, f := range all {
 		evs[i], binds[i] = f.ev, f.binds
 	}
-	return rankFired(matchChunks(o.slots, evs, binds, nil, nil, nil), root)
+	out := rankFired(matchChunks(o.slots, evs, binds, nil, nil, nil), root)
+	for _, a := range o.alts {
+		a.recycleFired()
+	}
+	return out
 }
 
 // compareKeyValues orders two partition keys of n fields (an array of

@@ -161,6 +161,7 @@ func (op *patternOp) fire(w int64, root *prov) []*chunk {
 }
 
 func (op *patternOp) fireChunks(ms []match, root *prov) []*chunk {
+	defer op.recycleFired()
 	if op.capture {
 		recs := op.recs[:0]
 		for i := range ms {
@@ -182,6 +183,23 @@ func (op *patternOp) fireChunks(ms []match, root *prov) []*chunk {
 	clear(binds)
 	op.evScratch, op.bindsBuf = evs[:0], binds[:0]
 	return rankFired(out, root)
+}
+
+// recycleFired drops the runs a phase completed from their partitions
+// and makes them free for new runs, now that their releases are built
+// (as runMany does for the runs its events end): otherwise they would
+// wait for an event of their key or a sweep, and new runs would take
+// fresh memory meanwhile.
+func (op *patternOp) recycleFired() {
+	for _, k := range op.firedKeys {
+		if part := &op.parts[k]; part.fired {
+			op.prune(part, 0, false)
+			op.pruneWaiting(part)
+			part.fired = false
+		}
+	}
+	op.firedKeys = op.firedKeys[:0]
+	op.reuseRemoved()
 }
 
 // fireDeferred is fire for the phases of rows [from, to) of raw chunk c,
@@ -257,7 +275,10 @@ func (op *patternOp) fireMatches(w int64) []match {
 			continue
 		}
 		wr.r.dead = true
-		op.parts[wr.key].fired = true
+		if part := &op.parts[wr.key]; !part.fired {
+			part.fired = true
+			op.firedKeys = append(op.firedKeys, wr.key)
+		}
 		if wr.r.bar > 0 {
 			continue // barred at its deadline: no match (docs/patterns.md, N6)
 		}
