@@ -305,29 +305,17 @@ func rowsChunksIn(a *chunkArena, evs []event.Event, p *prov, prow, seq []int32) 
 			end++
 		}
 		run := evs[start:end]
-		n, nf := len(run), len(run[0].Fields)
-		// One allocation per kind of memory, not per column.
-		ints := take(a, &a.ints, n)
-		sel := take(a, &a.sels, n)
-		vals := take(a, &a.vals, n*nf)
-		vecs := take(a, &a.vecs, nf)
-		c := &take(a, &a.chunks, 1)[0]
-		*c = chunk{typ: run[0].Type, n: n, ts: ints, prov: p, names: take(a, &a.names, nf), cols: take(a, &a.cols, nf)}
-		if prow != nil {
-			c.up = &upMap{prow: prow[start:end], seq: seq[start:end]}
+		names := take(a, &a.names, len(run[0].Fields))
+		for f := range names {
+			names[f] = run[0].Fields[f].Name
 		}
+		c := a.valueChunk(run[0].Type, len(run), names, p, prow, seq, start)
 		for i := range run {
 			c.ts[i] = run[i].TS
-		}
-		for f := range nf {
-			v := &vecs[f]
-			v.kind, v.vals = planner.KindAny, vals[f*n:(f+1)*n:(f+1)*n]
-			for i := range run {
+			for f, v := range c.cols {
 				v.vals[i] = run[i].Fields[f].Value
 			}
-			c.names[f], c.cols[f] = run[0].Fields[f].Name, v
 		}
-		c.sel = identity(sel, n)
 		out = append(out, c)
 		start = end
 	}
@@ -352,6 +340,29 @@ type chunkArena struct {
 	ones   []event.Event
 	manys  [][]event.Event
 	out    []*chunk
+}
+
+// valueChunk takes from a a chunk of n rows of type typ with one column of
+// values per name (one run of rows of rowsChunksIn or captureChunks), all
+// selected, with provenance p and, when prow is set, rows first.. of prow
+// and seq as the rows they descend from; the caller fills ts and values.
+func (a *chunkArena) valueChunk(typ string, n int, names []string, p *prov, prow, seq []int32, first int) *chunk {
+	nf := len(names)
+	// One allocation per kind of memory, not per column.
+	vals := take(a, &a.vals, n*nf)
+	vecs := take(a, &a.vecs, nf)
+	c := &take(a, &a.chunks, 1)[0]
+	*c = chunk{typ: typ, n: n, ts: take(a, &a.ints, n), prov: p, names: names, cols: take(a, &a.cols, nf)}
+	if prow != nil {
+		c.up = &upMap{prow: prow[first : first+n], seq: seq[first : first+n]}
+	}
+	for f := range nf {
+		v := &vecs[f]
+		v.kind, v.vals = planner.KindAny, vals[f*n:(f+1)*n:(f+1)*n]
+		c.cols[f] = v
+	}
+	c.sel = identity(take(a, &a.sels, n), n)
+	return c
 }
 
 // reset makes all of a's memory free again.

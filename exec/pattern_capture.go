@@ -197,33 +197,19 @@ func (op *patternOp) captureRecOf(m *match) captureRec {
 func (op *patternOp) captureChunks(recs []captureRec, p *prov, prow, seq []int32) []*chunk {
 	a := &op.arena
 	out := a.out[:0]
-	nf := len(op.outSlots)
 	for start := 0; start < len(recs); {
 		end := start + 1
 		for end < len(recs) && recs[end].typ == recs[start].typ {
 			end++
 		}
 		run := recs[start:end]
-		n := len(run)
-		vals := take(a, &a.vals, n*nf)
-		vecs := take(a, &a.vecs, nf)
-		c := &take(a, &a.chunks, 1)[0]
-		*c = chunk{typ: run[0].typ, n: n, ts: take(a, &a.ints, n), prov: p, names: slices.Clip(op.outNames), cols: take(a, &a.cols, nf)}
-		if prow != nil {
-			c.up = &upMap{prow: prow[start:end], seq: seq[start:end]}
-		}
+		c := a.valueChunk(run[0].typ, len(run), slices.Clip(op.outNames), p, prow, seq, start)
 		for i := range run {
 			c.ts[i] = run[i].ts
-		}
-		for f := range nf {
-			v := &vecs[f]
-			v.kind, v.vals = planner.KindAny, vals[f*n:(f+1)*n:(f+1)*n]
-			for i := range run {
+			for f, v := range c.cols {
 				v.vals[i] = run[i].vals[f]
 			}
-			c.cols[f] = v
 		}
-		c.sel = identity(take(a, &a.sels, n), n)
 		out = append(out, c)
 		start = end
 	}
