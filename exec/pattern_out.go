@@ -216,12 +216,17 @@ func (op *patternOp) fireDeferred(w int64, root *prov, c *chunk, from, to int32)
 	dacc := op.rt.dacc[op.si]
 	rows := op.fireRows[:0]
 	sorted := true
+	j, last := int(from), int64(math.MinInt64)
 	for _, m := range ms {
 		t := op.due1(m.r)
-		j, _ := slices.BinarySearchFunc(c.prefix[from:to], t, func(mx, t int64) int {
-			return cmp.Compare(subSat(mx, dacc), t+1)
-		})
-		j += int(from)
+		if t < last {
+			j = int(from) // out of order (a late completion): from the start
+		}
+		last = t
+		// Matches come by deadline: the row moves forward.
+		for subSat(c.prefix[j], dacc) <= t {
+			j++
+		}
 		if len(rows) > 0 && j < int(rows[len(rows)-1]) {
 			sorted = false
 		}
