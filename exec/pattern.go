@@ -60,8 +60,10 @@ type patternOp struct {
 	// keyField holds the current chunk's key field under inferred
 	// partitions.
 	keyField [1]string
-	aliases  []string // per step
-	cmpSlots []cmpSlot
+	// typeFields: keyIDs' scratch, the key field of each of a chunk's types
+	typeFields []string
+	aliases    []string // per step
+	cmpSlots   []cmpSlot
 	// rowW is the watermark of the row being offered.
 	rowW int64
 	// ended: a run of the partition being offered ended or began to wait
@@ -404,9 +406,15 @@ func (op *patternOp) keyIDs(c *chunk, sel []int32) []int32 {
 		return op.keys.ids(c, sel, op.kbuf[:0])
 	}
 	// Several types: one pass when they share the key field, else per row.
+	// Each type's key field is looked up once, by type number.
+	fields := op.typeFields[:0]
+	for _, t := range c.tnames {
+		fields = append(fields, op.p.KeyFields[t])
+	}
+	op.typeFields = fields
 	field, same := "", true
 	for _, r := range sel {
-		f := op.p.KeyFields[c.types[r]]
+		f := fields[c.tcode[r]]
 		if field == "" {
 			field = f
 		} else if f != field {
@@ -420,7 +428,7 @@ func (op *patternOp) keyIDs(c *chunk, sel []int32) []int32 {
 	}
 	out := op.kbuf[:0]
 	for _, r := range sel {
-		op.keyField[0] = op.p.KeyFields[c.types[r]]
+		op.keyField[0] = fields[c.tcode[r]]
 		out = append(out, op.keys.id(op.keys.rowKey(c, r)))
 	}
 	return out
