@@ -191,9 +191,17 @@ func (op *patternOp) fireChunks(ms []match, root *prov) []*chunk {
 // wait for an event of their key or a sweep, and new runs would take
 // fresh memory meanwhile.
 func (op *patternOp) recycleFired() {
+	// Completed absences wait apart (see apart) unless under strict or
+	// while an event may still join them (a last Kleene step, optional
+	// steps after the last mandatory one): only then are they among the
+	// runs events visit.
+	last := len(op.p.Steps) - 1
+	among := op.strict || op.lastMand < last || op.p.Steps[last].Kleene
 	for _, k := range op.firedKeys {
 		if part := &op.parts[k]; part.fired {
-			op.prune(part, 0, false)
+			if among {
+				op.prune(part, 0, false)
+			}
 			op.pruneWaiting(part)
 			part.fired = false
 		}
