@@ -48,8 +48,12 @@ func (op *patternOp) captureProjection(s *planner.Stream, i int) []planner.Expr 
 		ok := true
 		planner.Walk(it.X, func(e planner.Expr) bool {
 			switch e := e.(type) {
-			case *planner.FieldRef, *planner.CurrentEvent, *planner.AliasEvent, *planner.AliasAgg, *planner.AggRef:
+			case *planner.FieldRef, *planner.CurrentEvent, *planner.AliasEvent, *planner.AggRef:
 				ok = false
+			case *planner.AliasAgg:
+				// count(a) is the number of events bound, which runs keep;
+				// other aggregates read the events.
+				ok = ok && e.Fn == "count" && e.Field == "" && slices.Contains(op.aliases, e.Alias)
 			case *planner.AliasField:
 				ok = ok && slices.Contains(op.aliases, e.Alias)
 			case *planner.AliasTime:
@@ -96,9 +100,11 @@ func (op *patternOp) captureProjection(s *planner.Stream, i int) []planner.Expr 
 		items[j] = planner.Rewrite(planner.Clone(it.X), func(e planner.Expr) planner.Expr {
 			switch e := e.(type) {
 			case *planner.AliasField:
-				return &planner.FieldRef{Name: op.outSlot(e.Alias, e.Field, false), K: e.K}
+				return &planner.FieldRef{Name: op.outSlot(e.Alias, e.Field, slotField), K: e.K}
 			case *planner.AliasTime:
-				return &planner.FieldRef{Name: op.outSlot(e.Alias, "", true), K: event.KindTimestamp}
+				return &planner.FieldRef{Name: op.outSlot(e.Alias, "", slotTime), K: event.KindTimestamp}
+			case *planner.AliasAgg:
+				return &planner.FieldRef{Name: op.outSlot(e.Alias, "", slotCount), K: event.KindInt}
 			}
 			return e
 		})
@@ -108,16 +114,19 @@ func (op *patternOp) captureProjection(s *planner.Stream, i int) []planner.Expr 
 
 // outSlot makes the value of field (or the time) of alias part of every
 // match record and returns the hidden name it has there.
-func (op *patternOp) outSlot(alias, field string, ts bool) string {
+func (op *patternOp) outSlot(alias, field string, what slotKind) string {
 	k := slices.Index(op.aliases, alias)
-	i := slices.IndexFunc(op.cmpSlots, func(s cmpSlot) bool { return s.alias == k && s.field == field && s.ts == ts })
+	i := slices.IndexFunc(op.cmpSlots, func(s cmpSlot) bool { return s.alias == k && s.field == field && s.what == what })
 	if i < 0 {
 		i = len(op.cmpSlots)
-		op.cmpSlots = append(op.cmpSlots, cmpSlot{alias: k, field: field, ts: ts})
+		op.cmpSlots = append(op.cmpSlots, cmpSlot{alias: k, field: field, what: what})
 	}
 	name := hiddenPrefix + alias + "." + field
-	if ts {
+	switch what {
+	case slotTime:
 		name = hiddenPrefix + alias + hiddenPrefix + "ts"
+	case slotCount:
+		name = hiddenPrefix + alias + hiddenPrefix + "count"
 	}
 	if !slices.Contains(op.outSlots, i) {
 		op.outSlots = append(op.outSlots, i)
@@ -145,8 +154,10 @@ func (op *patternOp) captureValues(x *run, k int, c *chunk, r int32) {
 	}
 	for _, i := range op.slotsOf[k] {
 		switch col := op.colOf[i]; {
-		case op.cmpSlots[i].ts:
+		case op.cmpSlots[i].what == slotTime:
 			x.cmpv[i] = event.Timestamp(c.ts[r])
+		case op.cmpSlots[i].what == slotCount:
+			// read from the bindings when a record is made
 		case col < 0:
 			x.cmpv[i] = event.Null
 		default:
@@ -166,6 +177,10 @@ func (op *patternOp) captureValues(x *run, k int, c *chunk, r int32) {
 func (op *patternOp) recordValues(x *run) []event.Value {
 	vs := take(&op.arena, &op.arena.vals, len(op.outSlots))
 	for j, i := range op.outSlots {
+		if s := &op.cmpSlots[i]; s.what == slotCount {
+			vs[j] = event.Int(int64(len(x.binds[s.alias])))
+			continue
+		}
 		vs[j] = x.cmpv[i]
 	}
 	return vs
@@ -229,7 +244,7 @@ func (op *patternOp) snapshotEvents(x *run, k int) []event.Event {
 	last := &evs[len(evs)-1]
 	last.Fields = nil
 	for i, s := range op.cmpSlots {
-		if s.alias == k && !s.ts {
+		if s.alias == k && s.what == slotField {
 			last.Fields = append(last.Fields, event.Field{Name: s.field, Value: x.cmpv[i]})
 		}
 	}

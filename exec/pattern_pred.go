@@ -154,9 +154,18 @@ type aliasCmp struct {
 type cmpSlot struct {
 	alias int
 	field string
-	ts    bool // the event's time rather than a field (captured for records)
-	hint  int  // the field's position in the last event read
+	what  slotKind
+	hint  int // the field's position in the last event read
 }
+
+// slotKind is what a cmpSlot holds of the events bound to its step.
+type slotKind uint8
+
+const (
+	slotField slotKind = iota // field of the last event
+	slotTime                  // time of the last event (event_time(a), captured for records)
+	slotCount                 // number of events (count(a), computed when a record is made)
+)
 
 // assignCmpSlots gives every alias comparison of preds its slot.
 func (op *patternOp) assignCmpSlots(preds ...[]*runPred) {
@@ -185,8 +194,11 @@ func (op *patternOp) keepCmpValues(x *run, k int, ev *event.Event) {
 		if s.alias != k {
 			continue
 		}
-		if s.ts {
+		switch s.what {
+		case slotTime:
 			x.cmpv[i] = event.Timestamp(ev.TS)
+			continue
+		case slotCount:
 			continue
 		}
 		x.cmpv[i] = event.Null
