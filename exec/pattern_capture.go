@@ -26,7 +26,7 @@ const hiddenPrefix = "\x00"
 // into reads of captured fields, and makes op capture them; nil, and op
 // unchanged, when the stream reads its bound events any other way.
 func (op *patternOp) captureProjection(s *planner.Stream, i int) []planner.Expr {
-	if i >= len(s.Ops) || op.anyPolicy {
+	if i >= len(s.Ops) {
 		return nil
 	}
 	proj, ok := s.Ops[i].(*planner.Project)
