@@ -64,8 +64,9 @@ type patternOp struct {
 	typeFields []string
 	aliases    []string // per step
 	cmpSlots   []cmpSlot
-	// rowW is the watermark of the row being offered.
-	rowW int64
+	// rowW is the watermark of the row being offered, rowKey its key id.
+	rowW   int64
+	rowKey int32
 	// ended: a run of the partition being offered ended or began to wait
 	// (it leaves the list of runs events visit).
 	ended bool
@@ -80,6 +81,7 @@ type patternOp struct {
 	colNames []string
 	colOf    []int
 	slotsOf  [][]int // per step, the cmpSlots it fills
+	keySlot  []bool  // per cmpSlot: it reads the field that partitions its step's events
 	recs     []captureRec
 	// fireMatches' and fireDeferred's scratch
 	kept     []waitingRun
@@ -450,7 +452,7 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 	part := &op.parts[k]
 	ts := c.ts[r]
 	w := subSat(c.maxTsAt(r), op.rt.dacc[op.si])
-	op.rowW = w
+	op.rowW, op.rowKey = w, k
 	pos := c.position(r)
 	// Runs the watermark expired are gone before the event is seen
 	// (VPL.md §4.5.3); absences waiting for their deadline stay, they

@@ -148,8 +148,10 @@ func (op *patternOp) captureValues(x *run, k int, c *chunk, r int32) {
 	}
 	if op.slotsOf == nil {
 		op.slotsOf = make([][]int, len(op.p.Steps))
+		op.keySlot = make([]bool, len(op.cmpSlots))
 		for i, s := range op.cmpSlots {
 			op.slotsOf[s.alias] = append(op.slotsOf[s.alias], i)
+			op.keySlot[i] = s.what == slotField && s.field == op.keyFieldOf(op.p.Steps[s.alias].Type)
 		}
 	}
 	for _, i := range op.slotsOf[k] {
@@ -165,6 +167,14 @@ func (op *patternOp) captureValues(x *run, k int, c *chunk, r int32) {
 			if v.kind == event.KindInt && !v.isConst && v.isValid(int(r)) {
 				x.cmpv[i] = event.Int(v.i64[r])
 				continue
+			}
+			if op.keySlot[i] && v.kind == event.KindString && v.isValid(int(r)) {
+				// The partition key itself: equal strings are one key, so
+				// the key's own copy serves and the run allocates nothing.
+				if kv := op.keys.vals[op.rowKey]; kv.Kind() == event.KindString {
+					x.cmpv[i] = kv
+					continue
+				}
 			}
 			x.cmpv[i] = cloneValue(v.value(int(r)))
 		}
@@ -249,4 +259,16 @@ func (op *patternOp) snapshotEvents(x *run, k int) []event.Event {
 		}
 	}
 	return evs
+}
+
+// keyFieldOf returns the one field that partitions events of type typ,
+// or "" when keys have none or several.
+func (op *patternOp) keyFieldOf(typ string) string {
+	if op.p.KeyFields != nil {
+		return op.p.KeyFields[typ]
+	}
+	if len(op.keys.fields) == 1 {
+		return op.keys.fields[0]
+	}
+	return ""
 }

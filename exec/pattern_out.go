@@ -202,7 +202,7 @@ func (op *patternOp) recycleFired() {
 			if among {
 				op.prune(part, 0, false)
 			}
-			op.pruneWaiting(part)
+			op.dropDeadPrefix(part)
 			part.fired = false
 		}
 	}

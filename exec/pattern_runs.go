@@ -197,6 +197,24 @@ type run struct {
 	deadline int64
 	dead     bool
 	gen      uint32 // times the run was reused (heap entries tell stale ones by it)
+	// in holds the bindings of short patterns in the run itself, so that
+	// a run is one piece of memory rather than six.
+	in runInline
+}
+
+// Patterns of up to inlineSteps steps and inlineSlots cmpSlots keep their
+// bindings inline.
+const (
+	inlineSteps = 3
+	inlineSlots = 2
+)
+
+type runInline struct {
+	binds [inlineSteps][]event.Event
+	at    [inlineSteps][]int64
+	evs   [inlineSteps]event.Event
+	pos   [inlineSteps]int64
+	cmpv  [inlineSlots]event.Value
 }
 
 // match is a completed match awaiting emission.
@@ -256,6 +274,27 @@ func (op *patternOp) pruneWaiting(part *partition) {
 	part.waiting = part.waiting[:j]
 }
 
+// dropDeadPrefix drops the waiting absences before the first live one.
+// Deadlines mostly come in the order runs start, so the ones a phase
+// completed lead the list, and those killed further on wait for a later
+// call, a negation or a sweep (everything that reads the list skips dead
+// runs): the live runs are not visited each time one completes.
+func (op *patternOp) dropDeadPrefix(part *partition) {
+	i := 0
+	for i < len(part.waiting) && part.waiting[i].dead {
+		i++
+	}
+	if i == 0 {
+		return
+	}
+	if op.recycle {
+		op.removed = append(op.removed, part.waiting[:i]...)
+	}
+	n := copy(part.waiting, part.waiting[i:])
+	clear(part.waiting[n:])
+	part.waiting = part.waiting[:n]
+}
+
 // reuseRemoved makes the removed runs free for new ones, now that the
 // matches built from them no longer need their bindings. A Kleene step's
 // elements went out with a match as they are: they get a new array.
@@ -288,23 +327,33 @@ func (op *patternOp) newRun(ts, w int64) *run {
 		clear(x.cmpv)
 		return x
 	}
-	n := len(op.p.Steps)
+	n, nc := len(op.p.Steps), len(op.cmpSlots)
+	inline := n <= inlineSteps && nc <= inlineSlots
 	if len(op.runSlab) == 0 {
 		op.runSlab = make([]run, slabBlock)
-		op.bindSlab = make([][]event.Event, slabBlock*n)
-		op.atSlab = make([][]int64, slabBlock*n)
-		op.evSlab = make([]event.Event, slabBlock*n)
-		op.posSlab = make([]int64, slabBlock*n)
-		op.cmpSlab = make([]event.Value, slabBlock*len(op.cmpSlots))
+		if !inline {
+			op.bindSlab = make([][]event.Event, slabBlock*n)
+			op.atSlab = make([][]int64, slabBlock*n)
+			op.evSlab = make([]event.Event, slabBlock*n)
+			op.posSlab = make([]int64, slabBlock*n)
+			op.cmpSlab = make([]event.Value, slabBlock*nc)
+		}
 	}
 	x := &op.runSlab[0]
 	op.runSlab = op.runSlab[1:]
-	*x = run{id: op.nextID, start: ts, last: ts, bornW: w, prog: -1, binds: op.bindSlab[:n:n], at: op.atSlab[:n:n]}
+	*x = run{id: op.nextID, start: ts, last: ts, bornW: w, prog: -1}
 	x.deadline = op.withinOf(x.start)
-	evs, ats := op.evSlab[:n:n], op.posSlab[:n:n]
-	op.bindSlab, op.atSlab, op.evSlab, op.posSlab = op.bindSlab[n:], op.atSlab[n:], op.evSlab[n:], op.posSlab[n:]
-	nc := len(op.cmpSlots)
-	x.cmpv, op.cmpSlab = op.cmpSlab[:nc:nc], op.cmpSlab[nc:]
+	var evs []event.Event
+	var ats []int64
+	if inline {
+		x.binds, x.at, x.cmpv = x.in.binds[:n:n], x.in.at[:n:n], x.in.cmpv[:nc:nc]
+		evs, ats = x.in.evs[:n:n], x.in.pos[:n:n]
+	} else {
+		x.binds, x.at = op.bindSlab[:n:n], op.atSlab[:n:n]
+		evs, ats = op.evSlab[:n:n], op.posSlab[:n:n]
+		op.bindSlab, op.atSlab, op.evSlab, op.posSlab = op.bindSlab[n:], op.atSlab[n:], op.evSlab[n:], op.posSlab[n:]
+		x.cmpv, op.cmpSlab = op.cmpSlab[:nc:nc], op.cmpSlab[nc:]
+	}
 	for k, st := range op.p.Steps {
 		if !st.Kleene {
 			x.binds[k] = evs[k : k : k+1]
