@@ -40,6 +40,14 @@ func newKeyIndex(fields []string) *keyIndex {
 	return &keyIndex{fields: fields, ints: map[int64]int32{}}
 }
 
+// reserve makes room for n keys.
+func (k *keyIndex) reserve(n int) {
+	k.vals = slices.Grow(k.vals, n)
+	if len(k.ints) == 0 {
+		k.ints = make(map[int64]int32, n)
+	}
+}
+
 // Len returns the number of keys seen.
 func (k *keyIndex) Len() int { return len(k.vals) }
 

@@ -117,6 +117,7 @@ type patternOp struct {
 	// a run or binding an event allocates nothing most of the time. Blocks
 	// are small: a long-lived run keeps its whole block alive.
 	runSlab            []run
+	listSlab           []*run // first places of partitions' run lists
 	bindSlab           [][]event.Event
 	atSlab             [][]int64
 	evSlab             []event.Event
@@ -213,7 +214,7 @@ func (op *patternOp) withinOf(ts int64) int64 {
 func (op *patternOp) deadlineOf(r *run) int64 {
 	d := op.withinOf(r.start)
 	// The step after the progress is awaited unless the run collects.
-	if k := r.prog + 1; k < len(op.p.Steps) && !op.p.Steps[r.prog].Kleene {
+	if k := int(r.prog) + 1; k < len(op.p.Steps) && !op.p.Steps[r.prog].Kleene {
 		if w := op.p.Steps[k].Within; w > 0 {
 			d = min(d, addSat(r.last, w))
 		}
@@ -316,11 +317,11 @@ func (op *patternOp) apart(x *run) bool {
 // grows reports whether an event may still join x: a step after its
 // progress, or its progress step collects.
 func (op *patternOp) grows(x *run) bool {
-	return x.prog < len(op.p.Steps)-1 || op.p.Steps[x.prog].Kleene
+	return int(x.prog) < len(op.p.Steps)-1 || op.p.Steps[x.prog].Kleene
 }
 
 // complete reports whether every mandatory step of x holds its events.
-func (op *patternOp) complete(x *run) bool { return x.prog >= op.lastMand && x.bar == 0 }
+func (op *patternOp) complete(x *run) bool { return int(x.prog) >= op.lastMand && x.bar == 0 }
 
 // settle acts on a run that has just taken an event (docs/patterns.md,
 // N4, N5): once its mandatory steps hold their events it emits a match,
@@ -476,7 +477,7 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 		if x.dead || x.waiting && op.fired(x, w) {
 			continue
 		}
-		if op.plain && (x.prog+1 == len(op.p.Steps) || !op.ok[x.prog+1][r]) {
+		if op.plain && (int(x.prog)+1 == len(op.p.Steps) || !op.ok[x.prog+1][r]) {
 			continue // the one step it may take is not this event's (advance would agree)
 		}
 		advanced := op.advance(c, r, k, ts, pos, x, &branches)
@@ -520,7 +521,7 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 func (op *patternOp) negate(ni int, c *chunk, r int32, ts, w int64, runs []*run) {
 	nt := op.p.Nots[ni]
 	for _, x := range runs {
-		b := x.prog + 1 // progress as a step number
+		b := int(x.prog) + 1 // progress as a step number
 		kills := nt.After <= b && b < nt.Before
 		bars := nt.SkipFrom > 0 && nt.SkipFrom <= b && b < nt.After
 		if x.dead || !kills && !bars || op.fired(x, w) {
@@ -534,8 +535,8 @@ func (op *patternOp) negate(ni int, c *chunk, r int32, ts, w int64, runs []*run)
 		}
 		if kills {
 			x.dead, op.ended = true, true
-		} else if x.bar == 0 || nt.After < x.bar {
-			x.bar = nt.After // docs/patterns.md, N6
+		} else if x.bar == 0 || nt.After < int(x.bar) {
+			x.bar = int32(nt.After) // docs/patterns.md, N6
 		}
 	}
 }
@@ -556,10 +557,10 @@ func (op *patternOp) typeInSteps(t string) bool {
 // instead: a copy takes each of these ways and x keeps waiting. It
 // reports whether x (or a copy) took the event.
 func (op *patternOp) advance(c *chunk, r, k int32, ts, pos int64, x *run, branches *[]*run) bool {
-	b := x.prog
+	b := int(x.prog)
 	reach := op.reach[b+1]
 	if x.bar > 0 {
-		reach = min(reach, x.bar-1) // barred: no step past the NOT
+		reach = min(reach, int(x.bar)-1) // barred: no step past the NOT
 	}
 	anyPolicy := op.anyPolicy
 	took := false
@@ -615,7 +616,7 @@ func (op *patternOp) start(c *chunk, r, k int32, ts, w, pos int64) {
 		op.bind(x, j, c, r, pos)
 		op.settle(k, x, r)
 		if !x.dead {
-			part.runs = append(part.runs, x)
+			part.runs = op.appendRun(part.runs, x)
 			part.expiry = min(part.expiry, op.deadline(x))
 			op.track(k, x)
 		}

@@ -182,19 +182,19 @@ type partition struct {
 
 // run is one partial match.
 type run struct {
-	id      int64
-	start   int64           // ts of the first bound event
-	prog    int             // progress: index of the last step holding an event
-	bar     int             // barred past step bar (a NOT item after optional steps); 0: not
-	binds   [][]event.Event // per step, the bound events
-	at      [][]int64       // per step, their input positions
-	last    int64           // ts of the last bound event
-	bornW   int64           // the watermark when the run started
-	cmpv    []event.Value   // per cmpSlot, the bound value comparisons read
-	waiting bool            // absence: all steps bound, waiting for the deadline
-	waitW   int64           // the watermark when it began to wait
+	id    int64
+	start int64           // ts of the first bound event
+	prog  int32           // progress: index of the last step holding an event
+	bar   int32           // barred past step bar (a NOT item after optional steps); 0: not
+	binds [][]event.Event // per step, the bound events
+	at    [][]int64       // per step, their input positions
+	last  int64           // ts of the last bound event
+	bornW int64           // the watermark when the run started
+	cmpv  []event.Value   // per cmpSlot, the bound value comparisons read
+	waitW int64           // the watermark when it began to wait
 	// deadline is the run's deadline when it never moves (fixedDeadlines).
 	deadline int64
+	waiting  bool // absence: all steps bound, waiting for the deadline
 	dead     bool
 	gen      uint32 // times the run was reused (heap entries tell stale ones by it)
 	// in holds the bindings of short patterns in the run itself, so that
@@ -205,8 +205,8 @@ type run struct {
 // Patterns of up to inlineSteps steps and inlineSlots cmpSlots keep their
 // bindings inline.
 const (
-	inlineSteps = 3
-	inlineSlots = 2
+	inlineSteps = 2
+	inlineSlots = 1
 )
 
 type runInline struct {
@@ -245,7 +245,7 @@ func (op *patternOp) prune(part *partition, w int64, expire bool) {
 			continue
 		}
 		if op.apart(x) {
-			part.waiting = append(part.waiting, x)
+			part.waiting = op.appendRun(part.waiting, x)
 			continue
 		}
 		part.runs[j] = x
@@ -272,6 +272,19 @@ func (op *patternOp) pruneWaiting(part *partition) {
 	}
 	clear(part.waiting[j:])
 	part.waiting = part.waiting[:j]
+}
+
+// appendRun appends x to a partition's list of runs. A list's first
+// place comes from a slab: a partition per order id holds one run in its
+// lifetime, and allocating its lists would cost two objects per key.
+func (op *patternOp) appendRun(list []*run, x *run) []*run {
+	if cap(list) == 0 {
+		if len(op.listSlab) == 0 {
+			op.listSlab = make([]*run, slabBlock)
+		}
+		list, op.listSlab = op.listSlab[:0:1], op.listSlab[1:]
+	}
+	return append(list, x)
 }
 
 // dropDeadPrefix drops the waiting absences before the first live one.
@@ -424,8 +437,8 @@ func (op *patternOp) bind(x *run, k int, c *chunk, r int32, pos int64) {
 	}
 	x.at[k] = append(x.at[k], pos)
 	x.last = c.ts[r]
-	if k > x.prog {
-		x.prog, x.bar = k, 0 // moving on lifts a bar (it may not go past it)
+	if k > int(x.prog) {
+		x.prog, x.bar = int32(k), 0 // moving on lifts a bar (it may not go past it)
 	}
 }
 
@@ -571,7 +584,9 @@ func (op *patternOp) sweep(w int64) {
 func (op *patternOp) forgetEmpty() {
 	keys := newKeyIndex(op.keys.fields)
 	remap := make([]int32, len(op.parts))
-	parts := make([]partition, 0, len(op.parts)/2)
+	// Room for as many keys as before: new ones keep coming.
+	parts := make([]partition, 0, len(op.parts))
+	keys.reserve(len(op.parts))
 	for id := range op.parts {
 		part := &op.parts[id]
 		if len(part.runs)+len(part.waiting) == 0 {

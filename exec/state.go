@@ -553,12 +553,13 @@ func (op *patternOp) restore(r *stateReader) error {
 		var part partition
 		nr := r.count()
 		for j := 0; j < nr && r.err == nil; j++ {
-			x := &run{id: r.int(), start: r.int(), prog: int(r.int()), bar: int(r.int()), last: r.int(), bornW: r.int(), waiting: r.bool(), waitW: r.int(),
-				binds: make([][]event.Event, n), at: make([][]int64, n)}
-			if x.prog < 0 || x.prog >= n || x.bar < 0 || x.bar > n {
+			id, start, prog, bar := r.int(), r.int(), r.int(), r.int()
+			if prog < 0 || prog >= int64(n) || bar < 0 || bar > int64(n) {
 				r.fail("pattern run")
 				break
 			}
+			x := &run{id: id, start: start, prog: int32(prog), bar: int32(bar), last: r.int(), bornW: r.int(), waiting: r.bool(), waitW: r.int(),
+				binds: make([][]event.Event, n), at: make([][]int64, n)}
 			for k := 0; k < n && r.err == nil; k++ {
 				x.binds[k] = r.events()
 				na := r.count()
