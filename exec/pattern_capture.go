@@ -208,8 +208,8 @@ type captureRec struct {
 func (op *patternOp) captureRecOf(m *match) captureRec {
 	rec := captureRec{typ: op.stream, ts: m.ts, vals: m.vals}
 	for k := len(m.binds) - 1; k >= 0; k-- {
-		if n := len(m.binds[k]); n > 0 {
-			rec.typ = m.binds[k][n-1].Type
+		if len(m.binds[k]) > 0 {
+			rec.typ = op.p.Steps[k].Type // a step binds events of its type only
 			break
 		}
 	}

@@ -202,8 +202,8 @@ func (op *patternOp) recycleFired() {
 			if among {
 				op.prune(part, 0, false)
 			}
-			op.dropDeadPrefix(part)
-			part.fired = false
+			op.dropFired(part)
+			part.fired, part.nfired = false, 0
 		}
 	}
 	op.firedKeys = op.firedKeys[:0]
@@ -288,10 +288,12 @@ func (op *patternOp) fireMatches(w int64) []match {
 			continue
 		}
 		wr.r.dead = true
-		if part := &op.parts[wr.key]; !part.fired {
+		part := &op.parts[wr.key]
+		if !part.fired {
 			part.fired = true
 			op.firedKeys = append(op.firedKeys, wr.key)
 		}
+		part.nfired++
 		if wr.r.bar > 0 {
 			continue // barred at its deadline: no match (docs/patterns.md, N6)
 		}

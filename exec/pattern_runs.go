@@ -175,31 +175,35 @@ type partition struct {
 	// not move, see fixedDeadlines): a watermark up to it expires none, so
 	// the runs need not be visited for that.
 	expiry int64
-	// fired: a watermark phase completed one of its waiting absences,
-	// which the next sweep drops.
-	fired bool
+	// fired: a watermark phase completed nfired of its waiting absences,
+	// which the end of the phase or the next sweep drops.
+	fired  bool
+	nfired int32
 }
 
-// run is one partial match.
+// run is one partial match. Its fields are laid out for the deadline
+// of an absence, when a run long out of the cache completes: what that
+// reads (the flags, the deadline, the captured values and the binding
+// lists' lengths) fills the first four cache lines, two adjacent pairs.
 type run struct {
-	id    int64
-	start int64           // ts of the first bound event
-	prog  int32           // progress: index of the last step holding an event
-	bar   int32           // barred past step bar (a NOT item after optional steps); 0: not
-	binds [][]event.Event // per step, the bound events
-	at    [][]int64       // per step, their input positions
-	last  int64           // ts of the last bound event
-	bornW int64           // the watermark when the run started
-	cmpv  []event.Value   // per cmpSlot, the bound value comparisons read
-	waitW int64           // the watermark when it began to wait
+	gen     uint32 // times the run was reused (heap entries tell stale ones by it)
+	prog    int32  // progress: index of the last step holding an event
+	bar     int32  // barred past step bar (a NOT item after optional steps); 0: not
+	waiting bool   // absence: all steps bound, waiting for the deadline
+	dead    bool
 	// deadline is the run's deadline when it never moves (fixedDeadlines).
 	deadline int64
-	waiting  bool // absence: all steps bound, waiting for the deadline
-	dead     bool
-	gen      uint32 // times the run was reused (heap entries tell stale ones by it)
+	waitW    int64           // the watermark when it began to wait
+	cmpv     []event.Value   // per cmpSlot, the bound value comparisons read
+	binds    [][]event.Event // per step, the bound events
+	at       [][]int64       // per step, their input positions
+	last     int64           // ts of the last bound event
+	bornW    int64           // the watermark when the run started
+	start    int64           // ts of the first bound event
 	// in holds the bindings of short patterns in the run itself, so that
 	// a run is one piece of memory rather than six.
 	in runInline
+	id int64
 }
 
 // Patterns of up to inlineSteps steps and inlineSlots cmpSlots keep their
@@ -211,10 +215,10 @@ const (
 
 type runInline struct {
 	binds [inlineSteps][]event.Event
-	at    [inlineSteps][]int64
-	evs   [inlineSteps]event.Event
-	pos   [inlineSteps]int64
 	cmpv  [inlineSlots]event.Value
+	at    [inlineSteps][]int64
+	pos   [inlineSteps]int64
+	evs   [inlineSteps]event.Event
 }
 
 // match is a completed match awaiting emission.
@@ -287,14 +291,14 @@ func (op *patternOp) appendRun(list []*run, x *run) []*run {
 	return append(list, x)
 }
 
-// dropDeadPrefix drops the waiting absences before the first live one.
-// Deadlines mostly come in the order runs start, so the ones a phase
-// completed lead the list, and those killed further on wait for a later
-// call, a negation or a sweep (everything that reads the list skips dead
-// runs): the live runs are not visited each time one completes.
-func (op *patternOp) dropDeadPrefix(part *partition) {
-	i := 0
-	for i < len(part.waiting) && part.waiting[i].dead {
+// dropFired drops the dead waiting absences that lead the list, up to as
+// many as the phase completed. Deadlines mostly come in the order runs
+// start, so the ones a phase completed lead the list; dead runs further
+// on wait for a later call, a negation or a sweep (everything that reads
+// the list skips dead runs), and the live ones are not read at all.
+func (op *patternOp) dropFired(part *partition) {
+	i, n := 0, min(len(part.waiting), int(part.nfired))
+	for i < n && part.waiting[i].dead {
 		i++
 	}
 	if i == 0 {
@@ -303,7 +307,7 @@ func (op *patternOp) dropDeadPrefix(part *partition) {
 	if op.recycle {
 		op.removed = append(op.removed, part.waiting[:i]...)
 	}
-	n := copy(part.waiting, part.waiting[i:])
+	n = copy(part.waiting, part.waiting[i:])
 	clear(part.waiting[n:])
 	part.waiting = part.waiting[:n]
 }
@@ -564,7 +568,7 @@ func (op *patternOp) sweep(w int64) {
 		if part.fired || w > part.expiry || !op.fixedDeadlines {
 			op.prune(part, w, true)
 			op.pruneWaiting(part)
-			part.fired = false
+			part.fired, part.nfired = false, 0
 		}
 		if len(part.runs)+len(part.waiting) == 0 {
 			empty++
