@@ -317,14 +317,7 @@ func (op *patternOp) dropFired(part *partition) {
 // elements went out with a match as they are: they get a new array.
 func (op *patternOp) reuseRemoved() {
 	for _, x := range op.removed {
-		x.gen++
-		for k, st := range op.p.Steps {
-			if st.Kleene {
-				x.binds[k], x.at[k] = nil, nil
-			} else {
-				x.binds[k], x.at[k] = x.binds[k][:0], x.at[k][:0]
-			}
-		}
+		x.gen++ // its bindings are emptied when it is reused: see newRun
 	}
 	op.freeRuns = append(op.freeRuns, op.removed...)
 	clear(op.removed)
@@ -342,6 +335,15 @@ func (op *patternOp) newRun(ts, w int64) *run {
 		x.id, x.start, x.last, x.bornW, x.prog, x.bar, x.waiting, x.dead = op.nextID, ts, ts, w, -1, 0, false, false
 		x.deadline = op.withinOf(x.start)
 		clear(x.cmpv)
+		// Emptied now rather than when the run was freed, when it had
+		// long left the cache.
+		for k, st := range op.p.Steps {
+			if st.Kleene {
+				x.binds[k], x.at[k] = nil, nil
+			} else {
+				x.binds[k], x.at[k] = x.binds[k][:0], x.at[k][:0]
+			}
+		}
 		return x
 	}
 	n, nc := len(op.p.Steps), len(op.cmpSlots)
