@@ -467,8 +467,11 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 			continue
 		}
 		op.negate(ni, c, r, ts, w, part.runs)
-		op.pruneWaiting(part)
 		op.negate(ni, c, r, ts, w, part.waiting)
+		// The waiting absences it killed are dropped now: nothing else
+		// visits a partition whose runs all wait (a paid order's would
+		// stay, and keep its key, forever).
+		op.pruneWaiting(part)
 	}
 	// (2) offer the event to every active run, in run-start order
 	strict := op.strict

@@ -151,8 +151,10 @@ func (q *runHeap) down(i int) {
 func (q *runHeap) filter(keep func(*waitingRun) bool) {
 	kept := q.h[:0]
 	for i := q.head; i < len(q.h); i++ {
-		if wr := q.h[i]; keep(&wr) {
-			kept = append(kept, wr)
+		// In place: an entry's copy passed by address would escape, one
+		// allocation per entry. kept never passes i.
+		if keep(&q.h[i]) {
+			kept = append(kept, q.h[i])
 		}
 	}
 	clear(q.h[len(kept):])

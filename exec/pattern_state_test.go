@@ -1,0 +1,55 @@
+package exec
+
+import (
+	"testing"
+
+	"github.com/varpulis/varpulis-go/event"
+)
+
+// TestKilledAbsencesLeaveNoState: absences a negation kills are dropped,
+// and the partitions they leave empty are forgotten, so that a pattern
+// keyed by an ever new id (an order whose payment comes) keeps state in
+// proportion to its waiting runs, not to every key it has seen.
+func TestKilledAbsencesLeaveNoState(t *testing.T) {
+	defer func(e, f int) { sweepEvery, forgetAfter = e, f }(sweepEvery, forgetAfter)
+	sweepEvery, forgetAfter = 1000, 100
+	src := "stream Unpaid = Order as o .not(Payment where id == o.id) .within(15m) .emit(id: o.id)\n"
+	rt, err := New(planOf(t, src), Options{Sink: &jsonSink{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var op *patternOp
+	for _, o := range rt.streams[0].multi {
+		if p, ok := o.(*patternOp); ok {
+			op = p
+		}
+	}
+	if op == nil {
+		t.Fatal("no pattern operator")
+	}
+	const orders = 20000
+	evs := make([]event.Event, 0, 2*orders)
+	for i := range orders {
+		id := []event.Field{{Name: "id", Value: event.Int(int64(i))}}
+		// Each order is paid a millisecond later: nothing stays unpaid.
+		evs = append(evs, event.Event{Type: "Order", TS: int64(i) * 2e6, Fields: id},
+			event.Event{Type: "Payment", TS: int64(i)*2e6 + 1e6, Fields: id})
+	}
+	var base int64
+	for start := 0; start < len(evs); start += 500 {
+		for _, b := range buildBatches(t, evs[start:min(len(evs), start+500)], true) {
+			if err := rt.Process(b, base); err != nil {
+				t.Fatal(err)
+			}
+			base += int64(b.Len())
+			b.Rec.Release()
+		}
+	}
+	held := 0
+	for i := range op.parts {
+		held += len(op.parts[i].runs) + len(op.parts[i].waiting)
+	}
+	if held > 1 || len(op.parts) > 2*sweepEvery {
+		t.Fatalf("after %d paid orders: %d runs held in %d partitions", orders, held, len(op.parts))
+	}
+}
