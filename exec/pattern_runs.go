@@ -293,15 +293,21 @@ func (op *patternOp) appendRun(list []*run, x *run) []*run {
 	return append(list, x)
 }
 
-// dropFired drops the dead waiting absences that lead the list, up to as
-// many as the phase completed. Deadlines mostly come in the order runs
-// start, so the ones a phase completed lead the list; dead runs further
-// on wait for a later call, a negation or a sweep (everything that reads
-// the list skips dead runs), and the live ones are not read at all.
+// dropFired drops the waiting absences a phase completed. Deadlines
+// mostly come in the order runs start, so they lead the list, and the
+// live ones after them are not read at all; otherwise the whole list is
+// pruned. Negations drop the runs they kill at once, so the phase's are
+// the only dead runs.
 func (op *patternOp) dropFired(part *partition) {
 	i, n := 0, min(len(part.waiting), int(part.nfired))
 	for i < n && part.waiting[i].dead {
 		i++
+	}
+	if i < int(part.nfired) {
+		// Some completed out of order (a run a late event started): all
+		// dead runs go, wherever they are.
+		op.pruneWaiting(part)
+		return
 	}
 	if i == 0 {
 		return

@@ -1,9 +1,11 @@
 package exec
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"github.com/varpulis/varpulis-go/event"
+	"github.com/varpulis/varpulis-go/internal/patternoracle"
 )
 
 // TestKilledAbsencesLeaveNoState: absences a negation kills are dropped,
@@ -51,5 +53,56 @@ func TestKilledAbsencesLeaveNoState(t *testing.T) {
 	}
 	if held > 1 || len(op.parts) > 2*sweepEvery {
 		t.Fatalf("after %d paid orders: %d runs held in %d partitions", orders, held, len(op.parts))
+	}
+}
+
+// TestNoDeadRunsWait: after every batch, no partition's waiting list
+// holds a run that completed or was killed, whatever the order deadlines
+// come in (random absence patterns from the oracle's generator, late
+// events included).
+func TestNoDeadRunsWait(t *testing.T) {
+	quota := 2000
+	if testing.Short() {
+		quota = 200
+	}
+	r := rand.New(rand.NewPCG(29, 31))
+	for n := 0; n < quota; {
+		p, evs := patternoracle.Random(r)
+		if p.Within == 0 || p.Named != "" || len(p.Nots) == 0 || p.Nots[len(p.Nots)-1].After != len(p.Steps) {
+			continue // not an absence
+		}
+		n++
+		src := p.VPL()
+		rt, err := New(planOf(t, src), Options{Sink: &jsonSink{}})
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		var ops []*patternOp
+		for _, o := range rt.streams[0].multi {
+			if p, ok := o.(*patternOp); ok {
+				ops = append(ops, p)
+			}
+		}
+		var base int64
+		for start := 0; start < len(evs); {
+			end := min(len(evs), start+1+r.IntN(6))
+			for _, b := range buildBatches(t, evs[start:end], true) {
+				if err := rt.Process(b, base); err != nil {
+					t.Fatal(err)
+				}
+				base += int64(b.Len())
+				b.Rec.Release()
+			}
+			start = end
+			for _, op := range ops {
+				for k := range op.parts {
+					for _, x := range op.parts[k].waiting {
+						if x.dead {
+							t.Fatalf("case %d: a dead run waits after event %d\nprogram:\n%s\ninput:\n%s", n, end, src, patternoracle.Evt(evs))
+						}
+					}
+				}
+			}
+		}
 	}
 }
