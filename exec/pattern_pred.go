@@ -291,7 +291,7 @@ func (op *patternOp) holds(p *runPred, c *chunk, r int32, x *run) bool {
 		if m.left {
 			a, b = b, a
 		}
-		if !scalar.Binary(m.op, a, b).IsTrue() {
+		if !scalar.Holds(m.op, a, b) {
 			return false
 		}
 	}

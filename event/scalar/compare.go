@@ -178,3 +178,43 @@ func In(a, b event.Value) event.Value {
 
 // NotIn is `a not in b`, the negation of In (null stays null).
 func NotIn(a, b event.Value) event.Value { return Not(In(a, b)) }
+
+// Holds reports whether the comparison op (==, !=, <, <=, >, >=) of a and
+// b is true: Binary(op, a, b).IsTrue(), with two ints or two floats
+// compared in place, which is what a pattern's alias comparisons meet in
+// their inner loop.
+func Holds(op Op, a, b event.Value) bool {
+	if ka := a.Kind(); ka == b.Kind() {
+		switch ka {
+		case event.KindInt:
+			x, y := a.AsInt(), b.AsInt()
+			switch op {
+			case OpEq:
+				return x == y
+			case OpNe:
+				return x != y
+			case OpLt:
+				return x < y
+			case OpLe:
+				return x <= y
+			case OpGt:
+				return x > y
+			case OpGe:
+				return x >= y
+			}
+		case event.KindFloat: // finite, so IEEE order is the value order
+			x, y := a.AsFloat(), b.AsFloat()
+			switch op {
+			case OpLt:
+				return x < y
+			case OpLe:
+				return x <= y
+			case OpGt:
+				return x > y
+			case OpGe:
+				return x >= y
+			}
+		}
+	}
+	return Binary(op, a, b).IsTrue()
+}
