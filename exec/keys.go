@@ -40,10 +40,11 @@ func newKeyIndex(fields []string) *keyIndex {
 	return &keyIndex{fields: fields, ints: map[int64]int32{}}
 }
 
-// reserve makes room for n keys.
-func (k *keyIndex) reserve(n int) {
+// reserve makes room for n keys, in the integer map too when like, an
+// index being replaced, used it.
+func (k *keyIndex) reserve(n int, like *keyIndex) {
 	k.vals = slices.Grow(k.vals, n)
-	if len(k.ints) == 0 {
+	if len(like.ints) > 0 && len(k.ints) == 0 {
 		k.ints = make(map[int64]int32, n)
 	}
 }

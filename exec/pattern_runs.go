@@ -600,7 +600,7 @@ func (op *patternOp) forgetEmpty() {
 	remap := make([]int32, len(op.parts))
 	// Room for as many keys as before: new ones keep coming.
 	parts := make([]partition, 0, len(op.parts))
-	keys.reserve(len(op.parts))
+	keys.reserve(len(op.parts), op.keys)
 	for id := range op.parts {
 		part := &op.parts[id]
 		if len(part.runs)+len(part.waiting) == 0 {
