@@ -1,6 +1,7 @@
 package scalar
 
 import (
+	"math"
 	"testing"
 
 	"github.com/varpulis/varpulis-go/event"
@@ -11,7 +12,7 @@ import (
 func TestHoldsIsBinaryIsTrue(t *testing.T) {
 	vals := []event.Value{
 		event.Null, event.Int(-3), event.Int(0), event.Int(2), event.Int(3),
-		event.Float(-3), event.Float(-0.0), event.Float(0), event.Float(2.5), event.Float(3),
+		event.Float(-3), event.Float(math.Copysign(0, -1)), event.Float(0), event.Float(2.5), event.Float(3),
 		event.String(""), event.String("a"), event.String("b"), event.Bool(true), event.Bool(false),
 		event.Timestamp(5), event.Timestamp(7),
 	}
