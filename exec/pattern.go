@@ -117,6 +117,7 @@ type patternOp struct {
 	// a run or binding an event allocates nothing most of the time. Blocks
 	// are small: a long-lived run keeps its whole block alive.
 	runSlab            []run
+	inlineSlab         []inlineRun
 	listSlab           []*run // first places of partitions' run lists
 	bindSlab           [][]event.Event
 	atSlab             [][]int64

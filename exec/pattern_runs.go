@@ -202,18 +202,22 @@ type run struct {
 	last     int64           // ts of the last bound event
 	bornW    int64           // the watermark when the run started
 	start    int64           // ts of the first bound event
-	// in holds the bindings of short patterns in the run itself, so that
-	// a run is one piece of memory rather than six.
-	in runInline
-	id int64
+	id       int64
 }
 
 // Patterns of up to inlineSteps steps and inlineSlots cmpSlots keep their
-// bindings inline.
+// bindings right after the run (inlineRun), so that a run is one piece of
+// memory rather than six; longer ones take them from slabs, and their
+// runs (policy any copies many) stay small.
 const (
 	inlineSteps = 2
 	inlineSlots = 1
 )
+
+type inlineRun struct {
+	run
+	in runInline
+}
 
 type runInline struct {
 	binds [inlineSteps][]event.Event
@@ -356,31 +360,37 @@ func (op *patternOp) newRun(ts, w int64) *run {
 	}
 	n, nc := len(op.p.Steps), len(op.cmpSlots)
 	inline := n <= inlineSteps && nc <= inlineSlots
-	if len(op.runSlab) == 0 {
-		op.runSlab = make([]run, slabBlock)
-		if !inline {
-			op.bindSlab = make([][]event.Event, slabBlock*n)
-			op.atSlab = make([][]int64, slabBlock*n)
-			op.evSlab = make([]event.Event, slabBlock*n)
-			op.posSlab = make([]int64, slabBlock*n)
-			op.cmpSlab = make([]event.Value, slabBlock*nc)
-		}
+	if inline && len(op.inlineSlab) == 0 {
+		op.inlineSlab = make([]inlineRun, slabBlock)
 	}
-	x := &op.runSlab[0]
-	op.runSlab = op.runSlab[1:]
-	*x = run{id: op.nextID, start: ts, last: ts, bornW: w, prog: -1}
-	x.deadline = op.withinOf(x.start)
+	if !inline && len(op.runSlab) == 0 {
+		op.runSlab = make([]run, slabBlock)
+		op.bindSlab = make([][]event.Event, slabBlock*n)
+		op.atSlab = make([][]int64, slabBlock*n)
+		op.evSlab = make([]event.Event, slabBlock*n)
+		op.posSlab = make([]int64, slabBlock*n)
+		op.cmpSlab = make([]event.Value, slabBlock*nc)
+	}
+	var x *run
 	var evs []event.Event
 	var ats []int64
 	if inline {
-		x.binds, x.at, x.cmpv = x.in.binds[:n:n], x.in.at[:n:n], x.in.cmpv[:nc:nc]
-		evs, ats = x.in.evs[:n:n], x.in.pos[:n:n]
+		xi := &op.inlineSlab[0]
+		op.inlineSlab = op.inlineSlab[1:]
+		x = &xi.run
+		*x = run{id: op.nextID, start: ts, last: ts, bornW: w, prog: -1}
+		x.binds, x.at, x.cmpv = xi.in.binds[:n:n], xi.in.at[:n:n], xi.in.cmpv[:nc:nc]
+		evs, ats = xi.in.evs[:n:n], xi.in.pos[:n:n]
 	} else {
+		x = &op.runSlab[0]
+		op.runSlab = op.runSlab[1:]
+		*x = run{id: op.nextID, start: ts, last: ts, bornW: w, prog: -1}
 		x.binds, x.at = op.bindSlab[:n:n], op.atSlab[:n:n]
 		evs, ats = op.evSlab[:n:n], op.posSlab[:n:n]
 		op.bindSlab, op.atSlab, op.evSlab, op.posSlab = op.bindSlab[n:], op.atSlab[n:], op.evSlab[n:], op.posSlab[n:]
 		x.cmpv, op.cmpSlab = op.cmpSlab[:nc:nc], op.cmpSlab[nc:]
 	}
+	x.deadline = op.withinOf(x.start)
 	for k, st := range op.p.Steps {
 		if !st.Kleene {
 			x.binds[k] = evs[k : k : k+1]
