@@ -1,7 +1,6 @@
 package exec
 
 import (
-	"slices"
 	"strings"
 	"unsafe"
 
@@ -80,7 +79,14 @@ func (v *vec) value(row int) event.Value {
 
 // vecFromArrow wraps an input column without copying.
 func vecFromArrow(f arrow.Field, arr arrow.Array) *vec {
-	v := &vec{arr: arr, field: f, kind: planner.KindAny}
+	v := new(vec)
+	fillVec(v, f, arr)
+	return v
+}
+
+// fillVec makes v the column of arr, whatever v held.
+func fillVec(v *vec, f arrow.Field, arr arrow.Array) {
+	*v = vec{arr: arr, field: f, kind: planner.KindAny}
 	if arr.NullN() > 0 {
 		if bm := arr.NullBitmapBytes(); bm != nil && arr.Data().Offset() == 0 {
 			v.valid = bm
@@ -89,11 +95,11 @@ func vecFromArrow(f arrow.Field, arr arrow.Array) *vec {
 	if arr.Data().Offset() != 0 {
 		// Sliced arrays (never built by our readers) are read per row.
 		v.valid = nil
-		return v
+		return
 	}
 	k, ok := event.ColumnKind(f)
 	if !ok {
-		return v
+		return
 	}
 	v.kind = k
 	switch a := arr.(type) {
@@ -111,7 +117,6 @@ func vecFromArrow(f arrow.Field, arr arrow.Array) *vec {
 	default:
 		v.kind = planner.KindAny
 	}
-	return v
 }
 
 // chunk is a set of events flowing through a stream: a domain of rows with
@@ -344,13 +349,40 @@ func cloneValue(v event.Value) event.Value {
 
 // chunkFromBatch wraps a reader's batch as a chunk with every row selected.
 func chunkFromBatch(b event.Batch, sel []int32) *chunk {
+	return new(batchWrap).wrap(b, sel)
+}
+
+// batchWrap is the memory a batch is wrapped in as a chunk: the runtime
+// keeps one and wraps every batch in it, as nothing refers to its raw
+// chunk once the batch is processed (operators copy what they keep, and
+// the caches that know a chunk by its address are reset per chunk).
+type batchWrap struct {
+	c      chunk
+	p      prov
+	names  []string
+	cols   []*vec
+	vecs   []vec
+	tnames []string
+	tcode  []uint16
+}
+
+// wrap makes w's chunk the chunk of b, with sel's memory for its selection.
+func (w *batchWrap) wrap(b event.Batch, sel []int32) *chunk {
 	rec := b.Rec
 	n := int(rec.NumRows())
-	c := &chunk{typ: b.Type, n: n, types: b.Types}
+	if cap(w.c.tnames) > cap(w.tnames) {
+		w.tnames = w.c.tnames // the last chunk's names grew (code)
+	}
+	w.c = chunk{typ: b.Type, n: n, types: b.Types}
+	c := &w.c
 	if b.Types != nil && len(b.TypeCodes) == n {
-		c.tcode, c.tnames = b.TypeCodes, slices.Clone(b.TypeNames) // tnames may grow (code)
+		w.tnames = append(w.tnames[:0], b.TypeNames...) // tnames may grow (code)
+		c.tcode, c.tnames = b.TypeCodes, w.tnames
 	} else if b.Types != nil {
-		c.tcode = make([]uint16, n)
+		w.tnames = w.tnames[:0]
+		c.tnames = w.tnames
+		w.tcode = grow(w.tcode, n)
+		c.tcode = w.tcode
 		// A small cache by string address: rows of one type share it.
 		var seen [16]struct {
 			p    *byte
@@ -368,17 +400,23 @@ func chunkFromBatch(b event.Batch, sel []int32) *chunk {
 		}
 	}
 	c.ts = timestampsAsInt64(rec.Column(0).(*array.Timestamp))
-	fields := rec.Schema().Fields()
-	c.names = make([]string, 0, len(fields)-1)
-	c.cols = make([]*vec, 0, len(fields)-1)
-	for i := 1; i < len(fields); i++ {
-		c.names = append(c.names, fields[i].Name)
-		v := vecFromArrow(fields[i], rec.Column(i))
+	schema := rec.Schema()
+	nf := schema.NumFields()
+	if cap(w.vecs) < nf-1 {
+		w.vecs = make([]vec, nf-1)
+	}
+	w.names, w.cols = w.names[:0], w.cols[:0]
+	for i := 1; i < nf; i++ {
+		f := schema.Field(i)
+		w.names = append(w.names, f.Name)
+		v := &w.vecs[:nf-1][i-1]
+		fillVec(v, f, rec.Column(i))
 		if d := b.Dict(i); d != nil && len(d.Codes) == n && v.kind == event.KindString {
 			v.dict = d
 		}
-		c.cols = append(c.cols, v)
+		w.cols = append(w.cols, v)
 	}
+	c.names, c.cols = w.names, w.cols
 	c.sel = identity(sel, n)
 	return c
 }

@@ -50,13 +50,14 @@ type timedRef struct {
 type filterOp struct {
 	p   predicate
 	buf []int32
+	out chunk // consumed or detached before the operator runs again
 }
 
 func (o *filterOp) run(c *chunk) *chunk {
 	o.buf = o.p.filter(c, c.sel, o.buf[:0])
-	out := *c
-	out.sel = o.buf
-	return &out
+	o.out = *c
+	o.out.sel = o.buf
+	return &o.out
 }
 
 // projectOp is .select and .emit: the output shares the input's row domain,

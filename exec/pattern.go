@@ -275,6 +275,16 @@ func (op *patternOp) matchesOf(c *chunk, i int) []match {
 // the candidate-only predicates, the rows that may change a run (rel) and
 // their partition keys (kbuf).
 func (op *patternOp) prepare(c *chunk) {
+	// What is cached by the chunk's address goes: chunks' memory is reused
+	// from batch to batch (batchWrap).
+	for _, ps := range [][]*runPred{op.corr, op.self, op.notCorr} {
+		for _, p := range ps {
+			if p != nil {
+				p.candChunk = nil
+			}
+		}
+	}
+	op.colOf = op.colOf[:0]
 	n := len(op.p.Steps)
 	// Candidate-only predicates over the whole chunk.
 	op.ok = growRows(op.ok, n, c.n)

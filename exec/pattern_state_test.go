@@ -106,3 +106,43 @@ func TestNoDeadRunsWait(t *testing.T) {
 		}
 	}
 }
+
+// TestNoMatchAllocatesNothing: once warm, a pattern that matches nothing
+// allocates nothing per batch (so nothing per event), in mixed batches
+// and in batches of one type, through a filter stream beside it too.
+func TestNoMatchAllocatesNothing(t *testing.T) {
+	pattern := "stream None = T1 as a .where(id < 0) -> T2 as b -> T3 as c .within(100ms) .emit(x: a.id)\n"
+	for i, src := range []string{pattern, pattern, pattern + "stream Few = T2 .where(id < 0) .emit(id)\n"} {
+		mixed := i != 1
+		rt, err := New(planOf(t, src), Options{Sink: &jsonSink{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		types := []string{"T1", "T2", "T3", "N1"}
+		var batches []event.Batch
+		for b := range 300 {
+			evs := make([]event.Event, 0, 512)
+			for i := range 512 {
+				n := int64(b*512 + i)
+				evs = append(evs, event.Event{Type: types[n%4], TS: n * 1e6, Fields: []event.Field{{Name: "id", Value: event.Int(n)}}})
+			}
+			batches = append(batches, buildBatches(t, evs, mixed)...)
+		}
+		var base int64
+		next := 0
+		process := func() {
+			b := batches[next]
+			next++
+			if err := rt.Process(b, base); err != nil {
+				t.Fatal(err)
+			}
+			base += int64(b.Len())
+		}
+		for range 20 {
+			process() // warm-up: buffers grow to their size
+		}
+		if a := testing.AllocsPerRun(len(batches)-21, process); a != 0 {
+			t.Errorf("mixed %v:\n%s%v allocations per batch", mixed, src, a)
+		}
+	}
+}

@@ -75,11 +75,19 @@ type Runtime struct {
 	prefixBuf []int64
 	segBuf    []int32
 	rawSel    []int32   // Process's input selection
+	wrap      batchWrap // Process's input chunk
 	mixSel    [][]int32 // deliverMixed's, per stream
+	mixViews  []*chunk  // deliverMixed's views, per stream (a dispatch's only)
+	seg       chunk     // dispatch's view of the raw chunk
+	views     []*chunk  // deliverMixed's views of one type, a dispatch's only
+	viewsUsed int
+	outs      outPool // runPipeline's outputs
+	viewSel   []int32 // their selections, one after another
 	// deliverMixed's scratch
 	mixTargets []int
 	mixReads   []bool
 	pipeBuf    []*chunk // runPipeline's list of chunks
+	pipeBuf2   []*chunk // and its other one
 
 	outputs []*chunk
 	keyA    []byte
@@ -460,10 +468,11 @@ func (rt *Runtime) Process(b event.Batch, base int64) error {
 	if rt.finished {
 		return errors.New("runtime: Process after Finish")
 	}
-	// The chunk lives for this call only: its selection reuses a buffer.
-	c := chunkFromBatch(b, rt.rawSel)
+	// The chunk lives for this call only: its memory is reused.
+	c := rt.wrap.wrap(b, rt.rawSel)
 	rt.rawSel = c.sel
-	c.prov = &prov{base: base, phase: 1}
+	rt.wrap.p = prov{base: base, phase: 1}
+	c.prov = &rt.wrap.p
 	rt.countIn(c)
 	// maxTs after each row: the watermarks a row is judged against.
 	c.prefix = grow(rt.prefixBuf, c.n)
@@ -540,14 +549,20 @@ func (rt *Runtime) dispatch(c *chunk, from, to int32) error {
 	if from >= to {
 		return nil
 	}
-	seg := *c
+	// The view lives for this dispatch only: its memory is reused.
+	seg := &rt.seg
+	*seg = *c
+	// The views and outputs of the last dispatch or phase are done with:
+	// they were written and drained.
+	rt.viewsUsed, rt.viewSel = 0, rt.viewSel[:0]
+	rt.outs.reset()
 	seg.sel = identityFrom(rt.segBuf, from, to)
 	rt.segBuf = seg.sel
 	if c.types != nil {
-		rt.deliverMixed(&seg)
+		rt.deliverMixed(seg)
 	} else {
 		for _, s := range rt.subs[c.typ] {
-			rt.pending[s] = append(rt.pending[s], &seg)
+			rt.pending[s] = append(rt.pending[s], seg)
 		}
 	}
 	rt.outputs = rt.outputs[:0]
@@ -584,8 +599,13 @@ func (rt *Runtime) deliverMixed(c *chunk) {
 			// the stream's buffer.
 			for len(rt.mixSel) <= si {
 				rt.mixSel = append(rt.mixSel, nil)
+				rt.mixViews = append(rt.mixViews, nil)
 			}
-			v := *c
+			if rt.mixViews[si] == nil {
+				rt.mixViews[si] = new(chunk)
+			}
+			v := rt.mixViews[si]
+			*v = *c
 			sel, n := grow(rt.mixSel[si], len(c.sel)), 0
 			for _, r := range c.sel {
 				// Kept when its type is read: without a branch, as types
@@ -595,27 +615,71 @@ func (rt *Runtime) deliverMixed(c *chunk) {
 			}
 			v.sel, rt.mixSel[si] = sel[:n], sel
 			if len(v.sel) > 0 {
-				rt.pending[si] = append(rt.pending[si], &v)
+				rt.pending[si] = append(rt.pending[si], v)
 			}
 			continue
 		}
 		var v *chunk
-		last := -1
+		last, from := -1, 0
 		for _, r := range c.sel {
 			code := int(c.tcode[r])
 			if !reads[code] {
 				continue
 			}
 			if v == nil || code != last {
-				v = &chunk{}
+				if v != nil {
+					v.sel = rt.viewSel[from:len(rt.viewSel):len(rt.viewSel)]
+				}
+				v = rt.view()
 				*v = *c
 				v.typ, v.types, v.tcode, v.sel = c.tnames[code], nil, nil, nil
-				last = code
+				last, from = code, len(rt.viewSel)
 				rt.pending[si] = append(rt.pending[si], v)
 			}
-			v.sel = append(v.sel, r)
+			// The views' selections follow one another in one buffer.
+			rt.viewSel = append(rt.viewSel, r)
+		}
+		if v != nil {
+			v.sel = rt.viewSel[from:len(rt.viewSel):len(rt.viewSel)]
 		}
 	}
+}
+
+// outPool holds the streams' output chunks and their provenance, reused
+// from one dispatch to the next (everything a dispatch or a phase outputs
+// is written and drained when it ends).
+type outPool struct {
+	chunks []*chunk
+	provs  []*prov
+	nc, np int
+}
+
+func (p *outPool) reset() { p.nc, p.np = 0, 0 }
+
+func (p *outPool) chunk() *chunk {
+	if p.nc == len(p.chunks) {
+		p.chunks = append(p.chunks, new(chunk))
+	}
+	p.nc++
+	return p.chunks[p.nc-1]
+}
+
+func (p *outPool) prov() *prov {
+	if p.np == len(p.provs) {
+		p.provs = append(p.provs, new(prov))
+	}
+	p.np++
+	return p.provs[p.np-1]
+}
+
+// view returns a chunk for a view that lives for this dispatch only.
+func (rt *Runtime) view() *chunk {
+	if rt.viewsUsed == len(rt.views) {
+		rt.views = append(rt.views, new(chunk))
+	}
+	v := rt.views[rt.viewsUsed]
+	rt.viewsUsed++
+	return v
 }
 
 // identityFrom returns [from, to) in buf.
@@ -909,12 +973,15 @@ func (rt *Runtime) runPipeline(si int, se *streamExec, in *chunk, from int) []*c
 	cur := append(rt.pipeBuf[:0], c)
 	for i := from; i < len(se.ops); i++ {
 		if m := se.multi[i]; m != nil {
-			var next []*chunk
+			// The two lists take turns: the other one holds the outputs.
+			clear(rt.pipeBuf2)
+			next := rt.pipeBuf2[:0]
 			for _, x := range cur {
 				if len(x.sel) > 0 {
 					next = append(next, m.runMany(x)...)
 				}
 			}
+			rt.pipeBuf2 = cur
 			cur = next
 			continue
 		}
@@ -934,20 +1001,22 @@ func (rt *Runtime) runPipeline(si int, se *streamExec, in *chunk, from int) []*c
 		}
 	}
 	for j, x := range cur {
-		o := *x
+		o := rt.outs.chunk()
+		*o = *x
 		o.typ = se.plan.OutType
 		if se.hasProcess && !se.emitAfterProcess {
 			o.typ = x.typ // events built by emit statements keep their type
 		}
 		if from == 0 || x.up != nil {
-			p := &prov{parent: in, sub: int32(si)}
+			p := rt.outs.prov()
+			*p = prov{parent: in, sub: int32(si)}
 			if x.up != nil {
 				p.prow, p.seq = x.up.prow, x.up.seq
 			}
 			o.prov = p
 		}
 		o.up, o.aliases = nil, nil // aliases end at the stream's boundary
-		cur[j] = &o
+		cur[j] = o
 	}
 	rt.pipeBuf = cur
 	return cur
