@@ -81,8 +81,8 @@ type Runtime struct {
 	seg       chunk     // dispatch's view of the raw chunk
 	views     []*chunk  // deliverMixed's views of one type, a dispatch's only
 	viewsUsed int
-	outs      outPool // runPipeline's outputs
 	viewSel   []int32 // their selections, one after another
+	outs      outPool // runPipeline's outputs
 	// deliverMixed's scratch
 	mixTargets []int
 	mixReads   []bool
