@@ -21,12 +21,8 @@ func TestDeferredPhasesAsSplit(t *testing.T) {
 		quota = 300
 	}
 	r := rand.New(rand.NewPCG(23, 41))
-	for n := 0; n < quota; {
-		p, evs := patternoracle.Random(r)
-		if p.Within == 0 || p.Named != "" || len(p.Nots) == 0 || p.Nots[len(p.Nots)-1].After != len(p.Steps) {
-			continue // not an absence
-		}
-		n++
+	for n := 1; n <= quota; n++ {
+		p, evs := randomAbsence(r)
 		src := p.VPL()
 		if n%2 == 0 {
 			src += "\nstream Passed = B .where(v != 1) .emit()\nstream Counted = C .window(2s) .aggregate(n: count()) .emit()\n"
@@ -48,6 +44,17 @@ func TestDeferredPhasesAsSplit(t *testing.T) {
 		if strings.Join(out[0], "\n") != strings.Join(out[1], "\n") {
 			t.Fatalf("case %d differs\nprogram:\n%s\ninput:\n%s\nsplit:\n%s\ndeferred:\n%s", n, src,
 				patternoracle.Evt(evs), strings.Join(out[0], "\n"), strings.Join(out[1], "\n"))
+		}
+	}
+}
+
+// randomAbsence returns a random absence pattern (a trailing negation
+// with a within) from the oracle's generator, and its input.
+func randomAbsence(r *rand.Rand) (patternoracle.Pattern, []event.Event) {
+	for {
+		p, evs := patternoracle.Random(r)
+		if p.Within > 0 && p.Named == "" && len(p.Nots) > 0 && p.Nots[len(p.Nots)-1].After == len(p.Steps) {
+			return p, evs
 		}
 	}
 }

@@ -66,12 +66,8 @@ func TestNoDeadRunsWait(t *testing.T) {
 		quota = 200
 	}
 	r := rand.New(rand.NewPCG(29, 31))
-	for n := 0; n < quota; {
-		p, evs := patternoracle.Random(r)
-		if p.Within == 0 || p.Named != "" || len(p.Nots) == 0 || p.Nots[len(p.Nots)-1].After != len(p.Steps) {
-			continue // not an absence
-		}
-		n++
+	for n := 1; n <= quota; n++ {
+		p, evs := randomAbsence(r)
 		src := p.VPL()
 		rt, err := New(planOf(t, src), Options{Sink: &jsonSink{}})
 		if err != nil {

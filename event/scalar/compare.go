@@ -187,34 +187,33 @@ func Holds(op Op, a, b event.Value) bool {
 	if ka := a.Kind(); ka == b.Kind() {
 		switch ka {
 		case event.KindInt:
-			x, y := a.AsInt(), b.AsInt()
-			switch op {
-			case OpEq:
-				return x == y
-			case OpNe:
-				return x != y
-			case OpLt:
-				return x < y
-			case OpLe:
-				return x <= y
-			case OpGt:
-				return x > y
-			case OpGe:
-				return x >= y
+			if op == OpEq || op == OpNe {
+				return (a.AsInt() == b.AsInt()) == (op == OpEq)
+			}
+			if r, ok := ordered(op, a.AsInt(), b.AsInt()); ok {
+				return r
 			}
 		case event.KindFloat: // finite, so IEEE order is the value order
-			x, y := a.AsFloat(), b.AsFloat()
-			switch op {
-			case OpLt:
-				return x < y
-			case OpLe:
-				return x <= y
-			case OpGt:
-				return x > y
-			case OpGe:
-				return x >= y
+			if r, ok := ordered(op, a.AsFloat(), b.AsFloat()); ok {
+				return r
 			}
 		}
 	}
 	return Binary(op, a, b).IsTrue()
+}
+
+// ordered applies the order comparison op to x and y; ok is false for
+// any other op.
+func ordered[T int64 | float64](op Op, x, y T) (r, ok bool) {
+	switch op {
+	case OpLt:
+		return x < y, true
+	case OpLe:
+		return x <= y, true
+	case OpGt:
+		return x > y, true
+	case OpGe:
+		return x >= y, true
+	}
+	return false, false
 }
