@@ -190,11 +190,11 @@ func Holds(op Op, a, b event.Value) bool {
 			if op == OpEq || op == OpNe {
 				return (a.AsInt() == b.AsInt()) == (op == OpEq)
 			}
-			if r, ok := ordered(op, a.AsInt(), b.AsInt()); ok {
+			if r, ok := applyOrder(op, a.AsInt(), b.AsInt()); ok {
 				return r
 			}
 		case event.KindFloat: // finite, so IEEE order is the value order
-			if r, ok := ordered(op, a.AsFloat(), b.AsFloat()); ok {
+			if r, ok := applyOrder(op, a.AsFloat(), b.AsFloat()); ok {
 				return r
 			}
 		}
@@ -202,9 +202,9 @@ func Holds(op Op, a, b event.Value) bool {
 	return Binary(op, a, b).IsTrue()
 }
 
-// ordered applies the order comparison op to x and y; ok is false for
+// applyOrder applies the order comparison op to x and y; ok is false for
 // any other op.
-func ordered[T int64 | float64](op Op, x, y T) (r, ok bool) {
+func applyOrder[T int64 | float64](op Op, x, y T) (r, ok bool) {
 	switch op {
 	case OpLt:
 		return x < y, true
