@@ -48,13 +48,17 @@ type patternOp struct {
 	// gone.
 	fileAtStart bool
 	firedW      int64
+	// items are the steps, then the negations, by their type and
+	// candidate-only predicate (see markItems).
+	items []patternItem
 	// per chunk scratch
-	ok    [][]bool // per step, per domain row: candidate predicate holds
-	notOk [][]bool
-	kbuf  []int32
-	buf   []int32
-	sub   []int32
-	rel   []int32 // the rows a step or negation may take
+	okm     []uint64 // per domain row, okWords words: the items it may be taken by
+	okWords int
+	okTypes []uint64 // per type of the chunk, its items
+	kbuf    []int32
+	buf     []int32
+	sub     []int32
+	rel     []int32 // the rows a step or negation may take
 	// matches of the current event, before ordering
 	pending []match
 	// keyField holds the current chunk's key field under inferred
@@ -183,6 +187,13 @@ func newPatternOp(rt *Runtime, si int, s *planner.Stream, p *planner.Pattern) *p
 		}
 	}
 	op.assignCmpSlots(op.corr, op.self, op.notCorr)
+	for k, st := range p.Steps {
+		op.items = append(op.items, patternItem{typ: st.Type, free: op.free[k]})
+	}
+	for k, nt := range p.Nots {
+		op.items = append(op.items, patternItem{typ: nt.Type, free: op.notFree[k]})
+	}
+	op.okWords = max(1, (len(op.items)+63)/64)
 	op.plain = !op.anyPolicy && !op.strict
 	for _, st := range p.Steps {
 		op.plain = op.plain && !st.Kleene && !st.Optional
@@ -191,6 +202,12 @@ func newPatternOp(rt *Runtime, si int, s *planner.Stream, p *planner.Pattern) *p
 		op.plain = op.plain && n.SkipFrom == 0
 	}
 	return op
+}
+
+// patternItem is a step or a negation as a chunk's rows are sorted out.
+type patternItem struct {
+	typ  string
+	free predicate // its candidate-only predicate (nil: true)
 }
 
 // deadline is when a run expires: the within bound from its first event,
@@ -285,16 +302,7 @@ func (op *patternOp) prepare(c *chunk) {
 		}
 	}
 	op.colOf = op.colOf[:0]
-	n := len(op.p.Steps)
-	// Candidate-only predicates over the whole chunk.
-	op.ok = growRows(op.ok, n, c.n)
-	for k, st := range op.p.Steps {
-		op.mark(op.ok[k], c, st.Type, op.free[k])
-	}
-	op.notOk = growRows(op.notOk, len(op.p.Nots), c.n)
-	for k, nt := range op.p.Nots {
-		op.mark(op.notOk[k], c, nt.Type, op.notFree[k])
-	}
+	op.markItems(c)
 	// Only rows that some step or negation may take can change a run; under
 	// strict, any row of a step type can (it kills the runs it does not
 	// advance). The others cost nothing more.
@@ -354,54 +362,94 @@ func (op *patternOp) settle(k int32, x *run, r int32) {
 	op.pending = append(op.pending, op.matchOf(k, x, r))
 }
 
-// mark fills ok with whether each selected row is of type typ and passes
-// the candidate-only predicate.
-func (op *patternOp) mark(ok []bool, c *chunk, typ string, p predicate) {
+// markItems sets, for each selected row, the bit of every item (steps,
+// then negations) whose type the row has and whose candidate-only
+// predicate it passes. One pass over the rows sets the type bits, from
+// a table by type: the cost does not grow with the number of steps. Only
+// items with a predicate take a pass of their own, over their rows.
+func (op *patternOp) markItems(c *chunk) {
+	w := op.okWords
+	op.okm = grow(op.okm, c.n*w)
+	ok := op.okm
+	codes := 1
+	if c.types != nil {
+		codes = len(c.tnames)
+	}
+	// bits[code*w:] are the items of each of the chunk's types.
+	bits := grow(op.okTypes, codes*w)
+	op.okTypes = bits
+	clear(bits)
+	for j := range op.items {
+		it := &op.items[j]
+		code := 0
+		if c.types != nil {
+			if code = c.lookup(it.typ); code < 0 {
+				continue
+			}
+		} else if c.typ != it.typ {
+			continue
+		}
+		bits[code*w+j>>6] |= 1 << (j & 63)
+	}
 	// Only the selected rows are read: a batch split at watermark
 	// triggers comes as many small selections of one domain.
-	for _, r := range c.sel {
-		ok[r] = false
-	}
-	sel := c.sel
-	if c.types != nil {
-		// A chunk of several types: the rows of this one.
-		code := c.lookup(typ)
-		if code < 0 {
-			return
+	switch {
+	case w == 1 && c.types != nil:
+		for _, r := range c.sel {
+			ok[r] = bits[c.tcode[r]]
 		}
-		// Without a branch: types alternate unpredictably.
+	case w == 1:
+		for _, r := range c.sel {
+			ok[r] = bits[0]
+		}
+	default:
+		for _, r := range c.sel {
+			code := 0
+			if c.types != nil {
+				code = int(c.tcode[r])
+			}
+			copy(ok[int(r)*w:int(r+1)*w], bits[code*w:(code+1)*w])
+		}
+	}
+	for j := range op.items {
+		p := op.items[j].free
+		if p == nil {
+			continue
+		}
+		word, bit := j>>6, uint64(1)<<(j&63)
+		// The item's rows, without a branch: types alternate unpredictably.
 		sub, n := grow(op.sub, len(c.sel)), 0
 		for _, r := range c.sel {
 			sub[n] = r
-			n += b2int(int(c.tcode[r]) == code)
+			n += int(ok[int(r)*w+word] >> (j & 63) & 1)
 		}
 		op.sub = sub
-		sel = sub[:n]
-	} else if c.typ != typ {
-		return
-	}
-	if p == nil {
-		for _, r := range sel {
-			ok[r] = true
+		if n == 0 {
+			continue
 		}
-		return
+		for _, r := range sub[:n] {
+			ok[int(r)*w+word] &^= bit
+		}
+		op.buf = p.filter(c, sub[:n], op.buf[:0])
+		for _, r := range op.buf {
+			ok[int(r)*w+word] |= bit
+		}
 	}
-	op.buf = p.filter(c, sel, op.buf[:0])
-	for _, r := range op.buf {
-		ok[r] = true
-	}
+}
+
+// okAt reports whether row r may be taken by item j (a step, or
+// negation j-len(steps)): it has the item's type and passes its
+// candidate-only predicate.
+func (op *patternOp) okAt(j int, r int32) bool {
+	return op.okm[int(r)*op.okWords+j>>6]>>(j&63)&1 != 0
 }
 
 // relevant reports whether row r passes the candidate predicate of some
 // step or negation.
 func (op *patternOp) relevant(r int32) bool {
-	for _, ok := range op.ok {
-		if ok[r] {
-			return true
-		}
-	}
-	for _, ok := range op.notOk {
-		if ok[r] {
+	w := op.okWords
+	for _, b := range op.okm[int(r)*w : int(r+1)*w] {
+		if b != 0 {
 			return true
 		}
 	}
@@ -448,17 +496,6 @@ func (op *patternOp) keyIDs(c *chunk, sel []int32) []int32 {
 	return out
 }
 
-func growRows(rows [][]bool, n, size int) [][]bool {
-	for len(rows) < n {
-		rows = append(rows, nil)
-	}
-	rows = rows[:n]
-	for i := range rows {
-		rows[i] = grow(rows[i], size)
-	}
-	return rows
-}
-
 // offer processes one event of partition k (VPL.md §4.5.2).
 func (op *patternOp) offer(c *chunk, r int32, k int32) {
 	part := &op.parts[k]
@@ -474,7 +511,7 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 	}
 	// (1) negations
 	for ni := range op.p.Nots {
-		if !op.notOk[ni][r] {
+		if !op.okAt(len(op.p.Steps)+ni, r) {
 			continue
 		}
 		op.negate(ni, c, r, ts, w, part.runs)
@@ -491,7 +528,7 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 		if x.dead || x.waiting && op.fired(x, w) {
 			continue
 		}
-		if op.plain && (int(x.prog)+1 == len(op.p.Steps) || !op.ok[x.prog+1][r]) {
+		if op.plain && (int(x.prog)+1 == len(op.p.Steps) || !op.okAt(int(x.prog)+1, r)) {
 			continue // the one step it may take is not this event's (advance would agree)
 		}
 		advanced := op.advance(c, r, k, ts, pos, x, &branches)
@@ -522,7 +559,7 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 	clear(branches)
 	op.branches = branches[:0]
 	// (4) new runs
-	if !op.plain || op.ok[0][r] {
+	if !op.plain || op.okAt(0, r) {
 		op.start(c, r, k, ts, w, pos)
 	}
 	if op.ended {
@@ -579,7 +616,7 @@ func (op *patternOp) advance(c *chunk, r, k int32, ts, pos int64, x *run, branch
 	anyPolicy := op.anyPolicy
 	took := false
 	for j := reach; j > b; j-- {
-		if !op.ok[j][r] || !op.holdsStep(j, c, r, x) {
+		if !op.okAt(j, r) || !op.holdsStep(j, c, r, x) {
 			continue
 		}
 		if op.expired(x, ts) {
@@ -618,7 +655,7 @@ func (op *patternOp) takeAt(k int32, x *run, j int, c *chunk, r int32, pos int64
 func (op *patternOp) start(c *chunk, r, k int32, ts, w, pos int64) {
 	part := &op.parts[k]
 	for j := op.reach[0]; j >= 0; j-- {
-		if !op.ok[j][r] || !op.holdsStep(j, c, r, nil) {
+		if !op.okAt(j, r) || !op.holdsStep(j, c, r, nil) {
 			continue
 		}
 		if lim := op.rt.opts.Limits.MaxRuns; len(part.runs)+len(part.waiting) >= lim && op.live(part, w) >= lim {

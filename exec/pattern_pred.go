@@ -86,8 +86,8 @@ func splitFree(e planner.Expr) (free, corr planner.Expr) {
 // candidate predicate, the correlated part, and the comparison with the
 // previous element (skipped for the first).
 func (op *patternOp) canCollect(k int, c *chunk, r int32, x *run) bool {
-	if !op.ok[k][r] || len(x.binds[k]) >= op.rt.opts.Limits.MaxKleene {
-		if op.ok[k][r] {
+	if ok := op.okAt(k, r); !ok || len(x.binds[k]) >= op.rt.opts.Limits.MaxKleene {
+		if ok {
 			op.rt.limitHit(op.stream, "max_kleene", op.rt.opts.Limits.MaxKleene)
 		}
 		return false

@@ -1,7 +1,9 @@
 package exec
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/varpulis/varpulis-go/event"
@@ -139,6 +141,45 @@ func TestNoMatchAllocatesNothing(t *testing.T) {
 		}
 		if a := testing.AllocsPerRun(len(batches)-21, process); a != 0 {
 			t.Errorf("mixed %v:\n%s%v allocations per batch", mixed, src, a)
+		}
+	}
+}
+
+// TestPatternOfManySteps: a pattern of more items than one word of the
+// per-row item bits holds (66 steps) matches exactly when every step's
+// event comes, the ones past the first word included.
+func TestPatternOfManySteps(t *testing.T) {
+	const n = 66
+	var src strings.Builder
+	src.WriteString("stream Long = ")
+	src.WriteString("T0 as s0")
+	for i := 1; i < n; i++ {
+		fmt.Fprintf(&src, " -> T%d where v > 0 as s%d", i, i)
+	}
+	src.WriteString(" .emit(last: s65.v)\n")
+	for _, missing := range []int{-1, 64, 65} {
+		var evs []event.Event
+		for i := range n {
+			v := int64(i + 1)
+			if i == missing {
+				v = 0 // fails the step's predicate
+			}
+			evs = append(evs, event.Event{Type: fmt.Sprintf("T%d", i), TS: int64(i) * 1e6, Fields: []event.Field{{Name: "v", Value: event.Int(v)}}})
+		}
+		for _, mixed := range []bool{true, false} {
+			sink := &jsonSink{}
+			rt, err := New(planOf(t, src.String()), Options{Sink: sink})
+			if err != nil {
+				t.Fatal(err)
+			}
+			feed(t, rt, evs, func() int { return 7 }, mixed)
+			want := 0
+			if missing < 0 {
+				want = 1
+			}
+			if len(sink.lines) != want {
+				t.Fatalf("step %d failing, mixed %v: %d matches, want %d: %v", missing, mixed, len(sink.lines), want, sink.lines)
+			}
 		}
 	}
 }
