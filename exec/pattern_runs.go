@@ -450,8 +450,10 @@ func (op *patternOp) bind(x *run, k int, c *chunk, r int32, pos int64) {
 		x.at[k], op.kleeneAtSlab = op.kleeneAtSlab[:0:kleeneRoom], op.kleeneAtSlab[kleeneRoom:]
 	}
 	if op.capture {
-		// Type and time only: what is read of the event is captured.
-		x.binds[k] = append(x.binds[k], event.Event{Type: c.typeAt(r), TS: c.ts[r]})
+		// Time only: what is read of the event is captured, and its type
+		// is the step's. A run then holds no pointer to a type name, which
+		// the garbage collector would follow for every bound event.
+		x.binds[k] = append(x.binds[k], event.Event{TS: c.ts[r]})
 		op.captureValues(x, k, c, r)
 	} else {
 		x.binds[k] = append(x.binds[k], op.eventAt(c, r))
