@@ -554,6 +554,9 @@ func (rt *Runtime) dispatch(c *chunk, from, to int32) error {
 	*seg = *c
 	// The views and outputs of the last dispatch or phase are done with:
 	// they were written and drained.
+	for _, v := range rt.views[:rt.viewsUsed] {
+		*v = chunk{}
+	}
 	rt.viewsUsed, rt.viewSel = 0, rt.viewSel[:0]
 	rt.outs.reset()
 	seg.sel = identityFrom(rt.segBuf, from, to)
@@ -654,7 +657,18 @@ type outPool struct {
 	nc, np int
 }
 
-func (p *outPool) reset() { p.nc, p.np = 0, 0 }
+// reset empties the pool, dropping what its chunks referred to (old
+// batches' columns), so that a dispatch with many outputs does not keep
+// their memory alive.
+func (p *outPool) reset() {
+	for _, c := range p.chunks[:p.nc] {
+		*c = chunk{}
+	}
+	for _, v := range p.provs[:p.np] {
+		*v = prov{}
+	}
+	p.nc, p.np = 0, 0
+}
 
 func (p *outPool) chunk() *chunk {
 	if p.nc == len(p.chunks) {
