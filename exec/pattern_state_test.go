@@ -183,3 +183,45 @@ func TestPatternOfManySteps(t *testing.T) {
 		}
 	}
 }
+
+// TestPoolsDropOldBatches: once a dispatch is over, the runtime's pooled
+// views and output chunks refer to no batch's columns beyond the next
+// dispatch, however many the earlier one used.
+func TestPoolsDropOldBatches(t *testing.T) {
+	src := "stream All = A .where(v > 0) .emit(v)\nstream Bs = B .where(v > 0) .emit(v)\n"
+	rt, err := New(planOf(t, src), Options{Sink: &jsonSink{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var evs []event.Event
+	for i := range 64 { // types alternate: a view and an output per row
+		typ := []string{"A", "B"}[i%2]
+		evs = append(evs, event.Event{Type: typ, TS: int64(i) * 1e6, Fields: []event.Field{{Name: "v", Value: event.Int(1)}}})
+	}
+	evs = append(evs, event.Event{Type: "C", TS: 64e6, Fields: []event.Field{{Name: "v", Value: event.Int(1)}}})
+	var base int64
+	for _, b := range buildBatches(t, evs[:64], true) {
+		if err := rt.Process(b, base); err != nil {
+			t.Fatal(err)
+		}
+		base += int64(b.Len())
+	}
+	if rt.outs.nc < 2 || rt.viewsUsed < 2 {
+		t.Fatalf("the first batch used %d outputs and %d views: the test needs several", rt.outs.nc, rt.viewsUsed)
+	}
+	for _, b := range buildBatches(t, evs[64:], true) { // no stream reads C
+		if err := rt.Process(b, base); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, c := range rt.outs.chunks[rt.outs.nc:] {
+		if c.cols != nil || c.prov != nil {
+			t.Errorf("pooled output %d still refers to an old batch", rt.outs.nc+i)
+		}
+	}
+	for i, v := range rt.views[rt.viewsUsed:] {
+		if v.cols != nil {
+			t.Errorf("pooled view %d still refers to an old batch", rt.viewsUsed+i)
+		}
+	}
+}
