@@ -662,7 +662,7 @@ func (op *patternOp) start(c *chunk, r, k int32, ts, w, pos int64) {
 			op.rt.limitHit(op.stream, "max_runs", lim)
 			return
 		}
-		x := op.newRun(ts, w)
+		x := op.newRun(ts, w, 0)
 		op.nextID++
 		op.bind(x, j, c, r, pos)
 		op.settle(k, x, r)

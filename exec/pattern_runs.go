@@ -337,10 +337,11 @@ func (op *patternOp) reuseRemoved() {
 }
 
 // newRun makes a run starting at ts, carved from the slabs. Ordinary
-// steps bind one event each into a slot of capacity one, so binding them
-// allocates nothing; bindings are only ever appended, so a match or a copy
-// may share them.
-func (op *patternOp) newRun(ts, w int64) *run {
+// steps from step from on bind one event each into a slot of capacity
+// one, so binding them allocates nothing; bindings are only ever appended,
+// so a match or a copy may share them (a copy, clone, shares the steps
+// before from and needs no slot for them).
+func (op *patternOp) newRun(ts, w int64, from int) *run {
 	if k := len(op.freeRuns); k > 0 {
 		x := op.freeRuns[k-1]
 		op.freeRuns = op.freeRuns[:k-1]
@@ -360,41 +361,49 @@ func (op *patternOp) newRun(ts, w int64) *run {
 	}
 	n, nc := len(op.p.Steps), len(op.cmpSlots)
 	inline := n <= inlineSteps && nc <= inlineSlots
-	if inline && len(op.inlineSlab) == 0 {
-		op.inlineSlab = make([]inlineRun, slabBlock)
-	}
-	if !inline && len(op.runSlab) == 0 {
-		op.runSlab = make([]run, slabBlock)
-		op.bindSlab = make([][]event.Event, slabBlock*n)
-		op.atSlab = make([][]int64, slabBlock*n)
-		op.evSlab = make([]event.Event, slabBlock*n)
-		op.posSlab = make([]int64, slabBlock*n)
-		op.cmpSlab = make([]event.Value, slabBlock*nc)
-	}
 	var x *run
 	var evs []event.Event
 	var ats []int64
 	if inline {
+		if len(op.inlineSlab) == 0 {
+			op.inlineSlab = make([]inlineRun, slabBlock)
+		}
 		xi := &op.inlineSlab[0]
 		op.inlineSlab = op.inlineSlab[1:]
 		x = &xi.run
 		*x = run{id: op.nextID, start: ts, last: ts, bornW: w, prog: -1}
 		x.binds, x.at, x.cmpv = xi.in.binds[:n:n], xi.in.at[:n:n], xi.in.cmpv[:nc:nc]
-		evs, ats = xi.in.evs[:n:n], xi.in.pos[:n:n]
+		evs, ats = xi.in.evs[from:n:n], xi.in.pos[from:n:n]
 	} else {
+		if len(op.runSlab) == 0 {
+			op.runSlab = make([]run, slabBlock)
+		}
+		if len(op.bindSlab) < n {
+			op.bindSlab = make([][]event.Event, slabBlock*n)
+			op.atSlab = make([][]int64, slabBlock*n)
+		}
+		if m := n - from; len(op.evSlab) < m {
+			op.evSlab = make([]event.Event, slabBlock*n)
+			op.posSlab = make([]int64, slabBlock*n)
+		}
+		if len(op.cmpSlab) < nc {
+			op.cmpSlab = make([]event.Value, slabBlock*nc)
+		}
 		x = &op.runSlab[0]
 		op.runSlab = op.runSlab[1:]
 		*x = run{id: op.nextID, start: ts, last: ts, bornW: w, prog: -1}
+		m := n - from
 		x.binds, x.at = op.bindSlab[:n:n], op.atSlab[:n:n]
-		evs, ats = op.evSlab[:n:n], op.posSlab[:n:n]
-		op.bindSlab, op.atSlab, op.evSlab, op.posSlab = op.bindSlab[n:], op.atSlab[n:], op.evSlab[n:], op.posSlab[n:]
+		evs, ats = op.evSlab[:m:m], op.posSlab[:m:m]
+		op.bindSlab, op.atSlab, op.evSlab, op.posSlab = op.bindSlab[n:], op.atSlab[n:], op.evSlab[m:], op.posSlab[m:]
 		x.cmpv, op.cmpSlab = op.cmpSlab[:nc:nc], op.cmpSlab[nc:]
 	}
 	x.deadline = op.withinOf(x.start)
-	for k, st := range op.p.Steps {
-		if !st.Kleene {
-			x.binds[k] = evs[k : k : k+1]
-			x.at[k] = ats[k : k : k+1]
+	for k := from; k < n; k++ {
+		if !op.p.Steps[k].Kleene {
+			i := k - from
+			x.binds[k] = evs[i : i : i+1]
+			x.at[k] = ats[i : i : i+1]
 		}
 	}
 	return x
@@ -508,7 +517,7 @@ func (op *patternOp) eventAt(c *chunk, r int32) event.Event {
 // far, which nobody changes; its unbound ordinary steps get slots of their
 // own.
 func (op *patternOp) clone(x *run) *run {
-	y := op.newRun(x.start, x.bornW)
+	y := op.newRun(x.start, x.bornW, int(x.prog)+1) // the copy shares the steps bound so far
 	y.id, y.prog, y.bar, y.last = x.id, x.prog, x.bar, x.last
 	for i := range x.binds {
 		if len(x.binds[i]) > 0 || op.p.Steps[i].Kleene {
