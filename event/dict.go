@@ -43,24 +43,29 @@ func (b Batch) Dict(col int) *Dict {
 // of its rows (a column of identifiers, say), is not worth numbering: the
 // builder drops its dictionary and leaves the column alone for the next
 // dictSkipBatches batches, so that such a column costs a lookup per row in
-// few batches. A dictionary that grows past dictMaxValues values or
-// dictMaxBytes bytes starts over with a new numbering (a new Space).
+// few batches. The rule applies once the numbering has learnt from
+// dictLearnRows rows: a key of some thousands of values (users, devices)
+// brings mostly new values in its first batches and few after that. A
+// dictionary that grows past dictMaxValues values or dictMaxBytes bytes
+// starts over with a new numbering (a new Space).
 const (
 	dictGiveUpNew   = 1024
 	dictSkipBatches = 16
+	dictLearnRows   = 4 * MaxBatchRows
 	dictMaxValues   = 1 << 16
 	dictMaxBytes    = 4 << 20
 )
 
 // dictBuilder numbers the values of one string column of a builder.
 type dictBuilder struct {
-	space *DictSpace // nil: no numbering yet
-	name  string     // the column the numbering belongs to
-	on    bool       // numbering the open batch
-	skip  int        // batches to leave alone after giving up
-	codes []int32    // the open batch's rows
-	added int        // values first seen in the open batch
-	tab   StrTable   // value -> code
+	space  *DictSpace // nil: no numbering yet
+	name   string     // the column the numbering belongs to
+	on     bool       // numbering the open batch
+	skip   int        // batches to leave alone after giving up
+	codes  []int32    // the open batch's rows
+	added  int        // values first seen in the open batch
+	learnt int        // rows numbered by earlier batches of this numbering
+	tab    StrTable   // value -> code
 }
 
 // open starts a batch of the column name.
@@ -78,7 +83,7 @@ func (d *dictBuilder) open(name string) {
 
 // reset forgets the values: the next ones get a new numbering.
 func (d *dictBuilder) reset() {
-	d.space = nil
+	d.space, d.learnt = nil, 0
 	d.tab.Reset()
 	if cap(d.tab.arena) > dictMaxBytes {
 		d.tab.arena = nil
@@ -101,7 +106,7 @@ func (d *dictBuilder) null() { d.codes = append(d.codes, -1) }
 func (d *dictBuilder) add(s string) {
 	c, ok := d.tab.Find(s)
 	if !ok {
-		if d.added++; d.added > dictGiveUpNew && 4*d.added > 3*(len(d.codes)+1) {
+		if d.added++; d.added > dictGiveUpNew && 4*d.added > 3*(len(d.codes)+1) && d.learnt >= dictLearnRows {
 			d.stop(true)
 			return
 		}
@@ -120,6 +125,7 @@ func (d *dictBuilder) finish(n int) *Dict {
 	if d.space == nil {
 		d.space = &DictSpace{}
 	}
+	d.learnt += n
 	codes := make([]int32, n)
 	copy(codes, d.codes)
 	return &Dict{Codes: codes, Space: d.space, N: int32(d.tab.Len())}

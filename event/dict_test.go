@@ -27,7 +27,7 @@ func TestDictCodes(t *testing.T) {
 		if long {
 			// Mostly new values in full batches of one shape: the
 			// builder gives up.
-			card, events, bb.maxRows, bb.MixTypes = 1<<20, 6000, MaxBatchRows, true
+			card, events, bb.maxRows, bb.MixTypes = 1<<20, dictLearnRows+2*MaxBatchRows, MaxBatchRows, true
 		}
 		names := []string{"k", "v", "w"}
 		var dicts, checked int
@@ -149,16 +149,14 @@ func TestDictSpaceRenews(t *testing.T) {
 		t.Fatalf("%d numberings, up to %d codes", len(spaces), maxN)
 	}
 
-	// Every value new: no dictionary, then none for dictSkipBatches
-	// batches, then one again.
+	// Every value new: numbered while the dictionary learns, then none
+	// for the batch that gives up and the dictSkipBatches after it, then
+	// numbered again.
 	bb = NewBatchBuilder(memory.DefaultAllocator)
+	learn := dictLearnRows / MaxBatchRows
 	var got []bool
-	for b := range dictSkipBatches + 3 {
-		rows := MaxBatchRows
-		if b > 0 {
-			rows = 10 // short batches: not enough new values to give up
-		}
-		for row := range rows {
+	for b := range learn + 1 + dictSkipBatches + 2 {
+		for row := range MaxBatchRows {
 			fields[0].Value = String(fmt.Sprintf("u%d-%d", b, row))
 			bb.AppendFields("T", int64(row), fields, 0)
 		}
@@ -168,9 +166,36 @@ func TestDictSpaceRenews(t *testing.T) {
 		bt.Rec.Release()
 	}
 	for b, has := range got {
-		if want := b > dictSkipBatches; has != want {
+		if want := b < learn || b > learn+dictSkipBatches; has != want {
 			t.Fatalf("batch %d: dictionary %v, want %v (%v)", b, has, want, got)
 		}
+	}
+}
+
+// TestDictLearnsAKeyOfThousands checks that a key of 10,000 values, which
+// brings mostly new values in each of its first full batches, is numbered
+// (it was given up at once) in one numbering.
+func TestDictLearnsAKeyOfThousands(t *testing.T) {
+	bb := NewBatchBuilder(memory.DefaultAllocator)
+	fields := []Field{{Name: "user"}}
+	r := rand.New(rand.NewPCG(1, 2))
+	var space *DictSpace
+	for b := range 12 {
+		for row := range MaxBatchRows {
+			fields[0].Value = String(fmt.Sprintf("u%d", r.IntN(10000)))
+			bb.AppendFields("T", int64(row), fields, 0)
+		}
+		bb.CloseBatch()
+		bt, _ := bb.Take()
+		d := bt.Dict(1)
+		if d == nil {
+			t.Fatalf("batch %d has no dictionary", b)
+		}
+		if space != nil && d.Space != space {
+			t.Fatalf("batch %d: a new numbering", b)
+		}
+		space = d.Space
+		bt.Rec.Release()
 	}
 }
 
