@@ -524,7 +524,11 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 	// (2) offer the event to every active run, in run-start order
 	strict := op.strict
 	branches := op.branches[:0]
-	for _, x := range part.runs {
+	runs := part.runs
+	if op.plain && op.okWords == 1 && part.need&op.okm[r] == 0 {
+		runs = nil // no run may take this row's steps (see partition.need)
+	}
+	for _, x := range runs {
 		if x.dead || x.waiting && op.fired(x, w) {
 			continue
 		}
@@ -532,6 +536,9 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 			continue // the one step it may take is not this event's (advance would agree)
 		}
 		advanced := op.advance(c, r, k, ts, pos, x, &branches)
+		if advanced {
+			part.need |= op.nextStep(x)
+		}
 		if strict && !advanced && op.typeInSteps(c.typeAt(r)) {
 			x.dead, op.ended = true, true
 		}
@@ -668,6 +675,7 @@ func (op *patternOp) start(c *chunk, r, k int32, ts, w, pos int64) {
 		op.settle(k, x, r)
 		if !x.dead {
 			part.runs = op.appendRun(part.runs, x)
+			part.need |= op.nextStep(x)
 			part.expiry = min(part.expiry, op.deadline(x))
 			op.track(k, x)
 		}
@@ -675,6 +683,15 @@ func (op *patternOp) start(c *chunk, r, k int32, ts, w, pos int64) {
 			return
 		}
 	}
+}
+
+// nextStep returns the bit of the step after x's progress (none when x
+// has bound its last step), for partition.need.
+func (op *patternOp) nextStep(x *run) uint64 {
+	if s := int(x.prog) + 1; s < len(op.p.Steps) && s < 64 {
+		return 1 << s
+	}
+	return 0
 }
 
 // expire handles an event past x's deadline that x could take: the run is

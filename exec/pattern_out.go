@@ -185,18 +185,22 @@ func (op *patternOp) fireChunks(ms []match, root *prov) []*chunk {
 	return rankFired(out, root)
 }
 
+// completedAmongRuns reports whether completed absences stay among the
+// runs events visit rather than wait apart (see apart): under strict, or
+// while an event may still join them (a last Kleene step, optional steps
+// after the last mandatory one).
+func (op *patternOp) completedAmongRuns() bool {
+	last := len(op.p.Steps) - 1
+	return op.strict || op.lastMand < last || op.p.Steps[last].Kleene
+}
+
 // recycleFired drops the runs a phase completed from their partitions
 // and makes them free for new runs, now that their releases are built
 // (as runMany does for the runs its events end): otherwise they would
 // wait for an event of their key or a sweep, and new runs would take
 // fresh memory meanwhile.
 func (op *patternOp) recycleFired() {
-	// Completed absences wait apart (see apart) unless under strict or
-	// while an event may still join them (a last Kleene step, optional
-	// steps after the last mandatory one): only then are they among the
-	// runs events visit.
-	last := len(op.p.Steps) - 1
-	among := op.strict || op.lastMand < last || op.p.Steps[last].Kleene
+	among := op.completedAmongRuns()
 	for _, k := range op.firedKeys {
 		if part := &op.parts[k]; part.fired {
 			if among {
@@ -276,6 +280,7 @@ func (op *patternOp) fireMatches(w int64) []match {
 	defer func() { op.fireBuf = ms[:0] }()
 	kept := op.kept[:0]
 	op.firedW = max(op.firedW, w)
+	among := op.completedAmongRuns()
 	for op.waits.len() > 0 && op.waits.top().deadline < w {
 		wr := op.waits.pop()
 		if wr.stale() || !wr.r.waiting {
@@ -289,11 +294,23 @@ func (op *patternOp) fireMatches(w int64) []match {
 		}
 		wr.r.dead = true
 		part := &op.parts[wr.key]
-		if !part.fired {
+		if ws := part.waiting; len(ws) > 0 && ws[0] == wr.r {
+			// The partition's earliest waiting run, as deadlines mostly
+			// come in run-start order: dropped now, while the partition is
+			// in the cache, and reused once the releases are built.
+			n := copy(ws, ws[1:])
+			ws[n] = nil
+			part.waiting = ws[:n]
+			if op.recycle {
+				op.removed = append(op.removed, wr.r)
+			}
+		} else {
+			part.nfired++ // dropped after the phase (dropFired)
+		}
+		if !part.fired && (part.nfired > 0 || among) {
 			part.fired = true
 			op.firedKeys = append(op.firedKeys, wr.key)
 		}
-		part.nfired++
 		if wr.r.bar > 0 {
 			continue // barred at its deadline: no match (docs/patterns.md, N6)
 		}

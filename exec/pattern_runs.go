@@ -181,6 +181,10 @@ type partition struct {
 	// which the end of the phase or the next sweep drops.
 	fired  bool
 	nfired int32
+	// need has bit s set when some run may take step s next (plain
+	// patterns; a superset, exact after a prune): a row of none of these
+	// steps does not visit the runs.
+	need uint64
 }
 
 // run is one partial match. Its fields are laid out for the deadline
@@ -247,6 +251,7 @@ func (op *patternOp) prune(part *partition, w int64, expire bool) {
 	}
 	j := 0
 	expiry := int64(math.MaxInt64)
+	part.need = 0
 	for _, x := range part.runs {
 		if x.dead || expire && op.gone(x, w) {
 			if op.recycle {
@@ -261,6 +266,7 @@ func (op *patternOp) prune(part *partition, w int64, expire bool) {
 		part.runs[j] = x
 		j++
 		expiry = min(expiry, op.deadline(x))
+		part.need |= op.nextStep(x)
 	}
 	clear(part.runs[j:])
 	part.runs = part.runs[:j]

@@ -550,7 +550,7 @@ func (op *patternOp) restore(r *stateReader) error {
 	np := r.count()
 	n := len(op.p.Steps)
 	for i := 0; i < np && r.err == nil; i++ {
-		var part partition
+		part := partition{need: math.MaxUint64}
 		nr := r.count()
 		for j := 0; j < nr && r.err == nil; j++ {
 			id, start, prog, bar := r.int(), r.int(), r.int(), r.int()
