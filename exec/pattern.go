@@ -3,6 +3,7 @@ package exec
 import (
 	"math"
 	"slices"
+	"unsafe"
 
 	"github.com/varpulis/varpulis-go/event"
 	"github.com/varpulis/varpulis-go/planner"
@@ -140,6 +141,7 @@ type patternOp struct {
 	// matches are being built is reused only once they are; heap entries
 	// tell a reused run by its generation.
 	recycle   bool
+	touched   int64 // what touch read: so that the reads are not dropped
 	removed   []*run
 	freeRuns  []*run
 	evScratch []event.Event
@@ -249,6 +251,10 @@ func (op *patternOp) runMany(c *chunk) []*chunk {
 	evs, binds := op.evScratch[:0], op.bindsBuf[:0]
 	var prow, seq []int32
 	for i, r := range op.rel {
+		if i%touchRows == 0 && len(op.parts) > touchParts {
+			j := min(i+touchRows, len(op.rel))
+			op.touch(op.rel[i:j], op.kbuf[i:j])
+		}
 		ms := op.rt.limitMatches(op.stream, op.matchesOf(c, i))
 		for j := range ms {
 			if op.capture {
@@ -273,6 +279,51 @@ func (op *patternOp) runMany(c *chunk) []*chunk {
 	op.evScratch, op.bindsBuf = evs[:0], binds[:0]
 	op.reuseRemoved()
 	return out
+}
+
+// touchRows is how many rows touch reads ahead, and touchParts how many
+// partitions a pattern has before it does: with few, they stay in the
+// cache anyway (a variable for the tests, which touch always).
+const touchRows = 64
+
+var touchParts = 1024
+
+// touch reads, for rows rows of the prepared chunk with partition keys
+// keys, the partitions, their lists of runs, the runs each row may
+// advance and the free runs the rows may start, in passes over all the
+// rows, so that their cache misses overlap: offer reads them one after
+// another, each load waiting for the one before.
+func (op *patternOp) touch(rows, keys []int32) {
+	var sum int64
+	parts := op.parts
+	for _, k := range keys {
+		sum += parts[k].expiry
+	}
+	for _, k := range keys {
+		if p := &parts[k]; len(p.runs) > 0 {
+			sum += int64(uintptr(unsafe.Pointer(p.runs[0])))
+		}
+	}
+	starts := 0
+	for i, k := range keys {
+		p := &parts[k]
+		if op.plain && op.okWords == 1 {
+			if op.okm[rows[i]]&1 != 0 {
+				starts++
+			}
+			if p.need&op.okm[rows[i]] == 0 {
+				continue
+			}
+		}
+		for _, x := range p.runs {
+			sum += x.deadline + int64(cap(x.binds[len(x.binds)-1])+cap(x.at[len(x.at)-1]))
+		}
+	}
+	free := op.freeRuns
+	for _, x := range free[max(0, len(free)-starts):] {
+		sum += x.deadline + int64(cap(x.binds[len(x.binds)-1])+cap(x.at[len(x.at)-1]))
+	}
+	op.touched = sum
 }
 
 // matchesOf offers the i-th relevant row of the prepared chunk c to the

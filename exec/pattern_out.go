@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"unsafe"
 
 	"github.com/varpulis/varpulis-go/event"
 	"github.com/varpulis/varpulis-go/exec/agg"
@@ -281,7 +282,10 @@ func (op *patternOp) fireMatches(w int64) []match {
 	kept := op.kept[:0]
 	op.firedW = max(op.firedW, w)
 	among := op.completedAmongRuns()
-	for op.waits.len() > 0 && op.waits.top().deadline < w {
+	for n := 0; op.waits.len() > 0 && op.waits.top().deadline < w; n++ {
+		if n%touchRows == 0 && len(op.parts) > touchParts {
+			op.touchDue(w)
+		}
 		wr := op.waits.pop()
 		if wr.stale() || !wr.r.waiting {
 			continue // gone, or filed at its start and never complete
@@ -335,6 +339,32 @@ func (op *patternOp) fireMatches(w int64) []match {
 		})
 	}
 	return ms
+}
+
+// touchDue reads ahead what completing the next waiting runs due at w
+// reads (see touch): the runs, their partitions and their lists.
+func (op *patternOp) touchDue(w int64) {
+	q := &op.waits
+	if q.heap {
+		return // not in order
+	}
+	due := q.h[q.head:]
+	due = due[:min(len(due), touchRows)]
+	for len(due) > 0 && due[len(due)-1].deadline >= w {
+		due = due[:len(due)-1]
+	}
+	var sum int64
+	for i := range due {
+		x := due[i].r
+		sum += int64(x.gen) + int64(cap(x.binds[len(x.binds)-1])+cap(x.at[len(x.at)-1]))
+		sum += op.parts[due[i].key].expiry
+	}
+	for i := range due {
+		if ws := op.parts[due[i].key].waiting; len(ws) > 0 {
+			sum += int64(uintptr(unsafe.Pointer(ws[0])))
+		}
+	}
+	op.touched = sum
 }
 
 // aliasAgg evaluates count(a), sum(a.f), ... over the events bound to a.
