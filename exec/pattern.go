@@ -295,9 +295,12 @@ var touchParts = 1024
 // another, each load waiting for the one before.
 func (op *patternOp) touch(rows, keys []int32) {
 	var sum int64
-	parts := op.parts
+	parts, vals := op.parts, op.keys.vals
 	for _, k := range keys {
 		sum += parts[k].expiry
+		if op.capture {
+			sum += int64(vals[k].Kind()) // a run captures its key (captureValues)
+		}
 	}
 	for _, k := range keys {
 		if p := &parts[k]; len(p.runs) > 0 {

@@ -358,6 +358,9 @@ func (op *patternOp) touchDue(w int64) {
 		x := due[i].r
 		sum += int64(x.gen) + int64(cap(x.binds[len(x.binds)-1])+cap(x.at[len(x.at)-1]))
 		sum += op.parts[due[i].key].expiry
+		if len(x.cmpv) > 0 {
+			sum += int64(x.cmpv[0].Kind())
+		}
 	}
 	for i := range due {
 		if ws := op.parts[due[i].key].waiting; len(ws) > 0 {
