@@ -302,19 +302,41 @@ func (op *patternOp) touch(rows, keys []int32) {
 			sum += int64(vals[k].Kind()) // a run captures its key (captureValues)
 		}
 	}
-	for _, k := range keys {
-		if p := &parts[k]; len(p.runs) > 0 {
+	// A row of a negation reads every run of its partition, the waiting
+	// ones too; under a plain pattern, a row of a step only the runs that
+	// may take it (partition.need).
+	n := len(op.p.Steps)
+	notBits := ^uint64(0)
+	if op.okWords == 1 && n < 64 {
+		notBits <<= n
+	}
+	one := op.okWords == 1
+	okm := func(i int) uint64 {
+		if one {
+			return op.okm[rows[i]]
+		}
+		return ^uint64(0)
+	}
+	for i, k := range keys {
+		p := &parts[k]
+		if len(p.runs) > 0 {
 			sum += int64(uintptr(unsafe.Pointer(p.runs[0])))
+		}
+		if len(p.waiting) > 0 && okm(i)&notBits != 0 {
+			sum += int64(uintptr(unsafe.Pointer(p.waiting[0])))
 		}
 	}
 	starts := 0
 	for i, k := range keys {
-		p := &parts[k]
-		if op.plain && op.okWords == 1 {
-			if op.okm[rows[i]]&1 != 0 {
-				starts++
+		p, m := &parts[k], okm(i)
+		if m&notBits != 0 {
+			for _, x := range p.waiting {
+				sum += x.deadline
 			}
-			if p.need&op.okm[rows[i]] == 0 {
+		}
+		if op.plain && op.okWords == 1 {
+			starts += int(m & 1)
+			if p.need&m == 0 && m&notBits == 0 {
 				continue
 			}
 		}
