@@ -255,7 +255,11 @@ func (op *patternOp) runMany(c *chunk) []*chunk {
 			j := min(i+touchRows, len(op.rel))
 			op.touch(op.rel[i:j], op.kbuf[i:j])
 		}
-		ms := op.rt.limitMatches(op.stream, op.matchesOf(c, i))
+		ms := op.matchesOf(c, i)
+		if len(ms) == 0 {
+			continue
+		}
+		ms = op.rt.limitMatches(op.stream, ms)
 		for j := range ms {
 			if op.capture {
 				op.recs = append(op.recs, op.captureRecOf(&ms[j]))
@@ -676,8 +680,8 @@ func (op *patternOp) negate(ni int, c *chunk, r int32, ts, w int64, runs []*run)
 }
 
 func (op *patternOp) typeInSteps(t string) bool {
-	for _, s := range op.p.Steps {
-		if s.Type == t {
+	for i := range op.p.Steps {
+		if op.p.Steps[i].Type == t {
 			return true
 		}
 	}

@@ -356,8 +356,8 @@ func (op *patternOp) newRun(ts, w int64, from int) *run {
 		clear(x.cmpv)
 		// Emptied now rather than when the run was freed, when it had
 		// long left the cache.
-		for k, st := range op.p.Steps {
-			if st.Kleene {
+		for k := range x.binds {
+			if op.p.Steps[k].Kleene {
 				x.binds[k], x.at[k] = nil, nil
 			} else {
 				x.binds[k], x.at[k] = x.binds[k][:0], x.at[k][:0]
