@@ -19,7 +19,7 @@ type keyIndex struct {
 	short    [][16]byte     // per key id: a string key of up to 16 bytes, zero-padded
 	slen     []int32        // per key id: a string key's length
 	longStrs bool           // some string key is longer
-	ints     map[int64]int32
+	ints     intTable
 	other    valueMap[int32]
 	vals     []event.Value // per key id: the first value seen (an array for several fields)
 	order    []int32       // key ids in key order (see sorted)
@@ -27,6 +27,8 @@ type keyIndex struct {
 	// The key ids of the codes of the last dictionary numberings seen
 	// (batches from a few sources may alternate), most recent first.
 	dicts [4]dictIDs
+	// touched is what intIDs read ahead: so that the reads are not dropped.
+	touched int32
 }
 
 // dictIDs holds the key ids of one dictionary numbering's codes (-1: not
@@ -37,15 +39,15 @@ type dictIDs struct {
 }
 
 func newKeyIndex(fields []string) *keyIndex {
-	return &keyIndex{fields: fields, ints: map[int64]int32{}}
+	return &keyIndex{fields: fields}
 }
 
 // reserve makes room for n keys, in the integer map too when like, an
 // index being replaced, used it.
 func (k *keyIndex) reserve(n int, like *keyIndex) {
 	k.vals = slices.Grow(k.vals, n)
-	if len(like.ints) > 0 && len(k.ints) == 0 {
-		k.ints = make(map[int64]int32, n)
+	if like.ints.len() > 0 {
+		k.ints.reserve(n)
 	}
 }
 
@@ -81,15 +83,33 @@ func (k *keyIndex) ids(c *chunk, sel []int32, out []int32) []int32 {
 				return out
 			}
 			if v.kind == event.KindInt && v.i64 != nil && v.valid == nil {
-				for _, r := range sel {
-					out = append(out, k.int(v.i64[r]))
-				}
-				return out
+				return k.intIDs(v.i64, sel, out)
 			}
 		}
 	}
 	for _, r := range sel {
 		out = append(out, k.id(k.rowKey(c, r)))
+	}
+	return out
+}
+
+// intIDs is ids over an integer key column. Among many keys a lookup
+// misses the cache: the slots of a run of rows are read first, in a pass
+// of independent loads, so that their misses overlap.
+func (k *keyIndex) intIDs(col []int64, sel []int32, out []int32) []int32 {
+	const ahead = 256
+	for i := 0; i < len(sel); i += ahead {
+		rows := sel[i:min(i+ahead, len(sel))]
+		if slots := k.ints.slots; len(slots) > 1<<12 {
+			var sum int32
+			for _, r := range rows {
+				sum += slots[k.ints.slotOf(col[r])].v
+			}
+			k.touched = sum
+		}
+		for _, r := range rows {
+			out = append(out, k.int(col[r]))
+		}
 	}
 	return out
 }
@@ -171,11 +191,11 @@ func (k *keyIndex) newStr(s string) int32 {
 }
 
 func (k *keyIndex) int(i int64) int32 {
-	if id, ok := k.ints[i]; ok {
+	if id, ok := k.ints.find(i); ok {
 		return id
 	}
 	id := int32(len(k.vals))
-	k.ints[i] = id
+	k.ints.add(i, id)
 	k.vals = append(k.vals, event.Int(i))
 	return id
 }
@@ -194,11 +214,11 @@ func (k *keyIndex) id(v event.Value) int32 {
 	case event.KindFloat:
 		// An integral float is the same key as the int of that value.
 		if f := v.AsFloat(); len(k.fields) == 1 && f == math.Trunc(f) && f >= -9.2e18 && f <= 9.2e18 {
-			if id, ok := k.ints[int64(f)]; ok {
+			if id, ok := k.ints.find(int64(f)); ok {
 				return id
 			}
 			id := int32(len(k.vals))
-			k.ints[int64(f)] = id
+			k.ints.add(int64(f), id)
 			k.vals = append(k.vals, v)
 			return id
 		}
