@@ -264,9 +264,6 @@ func (c *column) add(row int, v Value) {
 	}
 	if v.kind == KindNull {
 		c.nulls++
-		if c.dict.on {
-			c.dict.null()
-		}
 		switch c.kind {
 		case KindString, kindAny:
 			c.offs = append(c.offs, int32(len(c.data)))
@@ -282,9 +279,6 @@ func (c *column) add(row int, v Value) {
 	c.valid[row>>3] |= 1 << (row & 7)
 	switch c.kind {
 	case KindString:
-		if c.dict.on {
-			c.dict.add(v.s)
-		}
 		c.data = append(c.data, v.s...)
 		c.offs = append(c.offs, int32(len(c.data)))
 	case kindAny:
@@ -293,6 +287,12 @@ func (c *column) add(row int, v Value) {
 	default:
 		c.fixed = append(c.fixed, v.n)
 	}
+}
+
+// str returns the string of row r of a string column, as a view of the
+// column's bytes.
+func (c *column) str(r int) string {
+	return view(c.data[c.offs[r]:c.offs[r+1]])
 }
 
 // retype prepares the column for a first value of kind k: an all-null
@@ -363,11 +363,9 @@ func (b *BatchBuilder) closeBatch() {
 	var dicts []*Dict
 	for i := range b.cols {
 		c := &b.cols[i]
+		d := c.dict.finish(c, n) // before c.finish hands its buffers over
 		arrs[i+1] = c.finish(b, n)
-		if c.kind != KindString {
-			continue
-		}
-		if d := c.dict.finish(n); d != nil {
+		if d != nil {
 			if dicts == nil {
 				dicts = make([]*Dict, 1+len(b.cols))
 			}

@@ -1,5 +1,7 @@
 package event
 
+import "slices"
+
 // Dict is the dictionary encoding of one string column of a Batch: each
 // row's code, a small integer that stands for its value. Rows with equal
 // codes hold equal strings and rows with different codes different ones,
@@ -62,15 +64,14 @@ type dictBuilder struct {
 	name   string     // the column the numbering belongs to
 	on     bool       // numbering the open batch
 	skip   int        // batches to leave alone after giving up
-	codes  []int32    // the open batch's rows
-	added  int        // values first seen in the open batch
+	codes  []int32    // scratch: the batch's codes
 	learnt int        // rows numbered by earlier batches of this numbering
 	tab    StrTable   // value -> code
+	peeked int32      // what finish read ahead: so that the reads are not dropped
 }
 
 // open starts a batch of the column name.
 func (d *dictBuilder) open(name string) {
-	d.codes, d.added = d.codes[:0], 0
 	if d.name != name || d.tab.Len() >= dictMaxValues || d.tab.ArenaLen() >= dictMaxBytes {
 		d.reset()
 		d.name = name
@@ -99,34 +100,51 @@ func (d *dictBuilder) stop(giveUp bool) {
 	}
 }
 
-// null records a null row.
-func (d *dictBuilder) null() { d.codes = append(d.codes, -1) }
-
-// add records a row holding s.
-func (d *dictBuilder) add(s string) {
-	c, ok := d.tab.Find(s)
-	if !ok {
-		if d.added++; d.added > dictGiveUpNew && 4*d.added > 3*(len(d.codes)+1) && d.learnt >= dictLearnRows {
-			d.stop(true)
-			return
-		}
-		c = int32(d.tab.Len())
-		d.tab.Add(s, c)
-	}
-	d.codes = append(d.codes, c)
-}
-
-// finish returns the dictionary of the batch's n rows, nil when the batch
-// was not numbered. The codes are copied: the batch keeps them.
-func (d *dictBuilder) finish(n int) *Dict {
-	if !d.on || len(d.codes) != n {
+// finish numbers the batch's n rows of column c and returns their
+// dictionary, nil when the batch is not numbered. The rows are numbered
+// here rather than as they are added, a run of rows at a time, each run
+// after a pass that reads the table slots of its values: among thousands
+// of values those reads miss the cache, and this way the misses of a run
+// overlap instead of coming one after another.
+func (d *dictBuilder) finish(c *column, n int) *Dict {
+	if !d.on || c.kind != KindString || len(c.offs) != n+1 {
 		return nil
 	}
+	const ahead = 256
+	codes := d.codes[:0]
+	added := 0
+	for start := 0; start < n; start += ahead {
+		end := min(start+ahead, n)
+		if d.tab.Len() > 1<<10 {
+			var sum int32
+			for r := start; r < end; r++ {
+				sum += d.tab.peek(c.str(r))
+			}
+			d.peeked = sum
+		}
+		for r := start; r < end; r++ {
+			if c.valid[r>>3]&(1<<(r&7)) == 0 {
+				codes = append(codes, -1)
+				continue
+			}
+			s := c.str(r)
+			code, ok := d.tab.Find(s)
+			if !ok {
+				if added++; added > dictGiveUpNew && 4*added > 3*(r+1) && d.learnt >= dictLearnRows {
+					d.codes = codes[:0]
+					d.stop(true)
+					return nil
+				}
+				code = int32(d.tab.Len())
+				d.tab.Add(s, code)
+			}
+			codes = append(codes, code)
+		}
+	}
+	d.codes = codes
 	if d.space == nil {
 		d.space = &DictSpace{}
 	}
 	d.learnt += n
-	codes := make([]int32, n)
-	copy(codes, d.codes)
-	return &Dict{Codes: codes, Space: d.space, N: int32(d.tab.Len())}
+	return &Dict{Codes: slices.Clone(codes), Space: d.space, N: int32(d.tab.Len())}
 }

@@ -107,6 +107,17 @@ func (t *StrTable) Find(s string) (int32, bool) {
 	}
 }
 
+// peek reads the slot where the search for s starts and returns its
+// value field, so that a caller can bring the slots of many strings into
+// the cache before it looks them up.
+func (t *StrTable) peek(s string) int32 {
+	if len(t.slots) == 0 {
+		return 0
+	}
+	_, _, h := t.key(s)
+	return t.slots[h&uint64(len(t.slots)-1)].v
+}
+
 // Add records s, which is not in the table, with value v ≥ 0.
 func (t *StrTable) Add(s string, v int32) {
 	if t.slots == nil {
