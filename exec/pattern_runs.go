@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"unsafe"
 
 	"github.com/varpulis/varpulis-go/event"
 )
@@ -330,6 +331,54 @@ func (op *patternOp) dropFired(part *partition) {
 	part.waiting = part.waiting[:n]
 }
 
+// state counts the runs that may still complete and the bytes they hold
+// (see PatternState).
+func (op *patternOp) state() (runs, bytes int64) {
+	w := op.rt.W(op.si)
+	for i := range op.parts {
+		part := &op.parts[i]
+		for _, list := range [2][]*run{part.runs, part.waiting} {
+			for _, x := range list {
+				if !x.dead && !op.gone(x, w) && !op.fired(x, w) {
+					runs++
+					bytes += op.runBytes(x)
+				}
+			}
+		}
+	}
+	return runs, bytes
+}
+
+// runBytes is the memory of run x: the run (with its bindings when they
+// are inline), the slots carved for them otherwise, the elements of its
+// Kleene steps, its place in a partition's list and, for an absence, its
+// deadline queue entry.
+func (op *patternOp) runBytes(x *run) int64 {
+	const (
+		evSize    = int64(unsafe.Sizeof(event.Event{}))
+		sliceSize = int64(unsafe.Sizeof([]int64(nil)))
+		valueSize = int64(unsafe.Sizeof(event.Value{}))
+	)
+	n, nc := len(op.p.Steps), len(op.cmpSlots)
+	b := int64(unsafe.Sizeof(inlineRun{}))
+	inline := n <= inlineSteps && nc <= inlineSlots
+	if !inline {
+		b = int64(unsafe.Sizeof(run{})) + int64(n)*2*sliceSize + int64(nc)*valueSize
+	}
+	for k := range x.binds {
+		if op.p.Steps[k].Kleene {
+			b += int64(cap(x.binds[k]))*evSize + int64(cap(x.at[k]))*8
+		} else if !inline {
+			b += evSize + 8
+		}
+	}
+	b += int64(unsafe.Sizeof(x)) // its place in the partition's list
+	if op.absence {
+		b += int64(unsafe.Sizeof(waitingRun{}))
+	}
+	return b
+}
+
 // reuseRemoved makes the removed runs free for new ones, now that the
 // matches built from them no longer need their bindings. A Kleene step's
 // elements went out with a match as they are: they get a new array.
@@ -442,12 +491,12 @@ func (op *patternOp) due1(x *run) int64 {
 func (op *patternOp) live(part *partition, w int64) int {
 	n := 0
 	for _, x := range part.runs {
-		if !x.dead && !op.fired(x, w) {
+		if !x.dead && !op.gone(x, w) && !op.fired(x, w) {
 			n++
 		}
 	}
 	for _, x := range part.waiting {
-		if !x.dead && !op.fired(x, w) {
+		if !x.dead && !op.gone(x, w) && !op.fired(x, w) {
 			n++
 		}
 	}

@@ -225,3 +225,63 @@ func TestPoolsDropOldBatches(t *testing.T) {
 		}
 	}
 }
+
+// TestPatternStates checks the active partial matches a runtime reports:
+// runs count while they may complete, and stop counting when they match,
+// when a negation removes them and when they expire; their bytes grow with
+// the elements of a Kleene step.
+func TestPatternStates(t *testing.T) {
+	src := `stream Seq = A as a -> all B as b -> C as c .within(1m) .emit(n: count(b))
+stream Unpaid = Order as o .not(Payment where id == o.id) .within(15m) .emit(id: o.id)
+stream Plain = A as a .where(id > 0) .emit(id)
+`
+	rt, err := New(planOf(t, src), Options{Sink: &jsonSink{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := func(typ string, sec, id int64) event.Event {
+		return event.Event{Type: typ, TS: sec * 1e9, Fields: []event.Field{{Name: "id", Value: event.Int(id)}}}
+	}
+	var base int64
+	feed := func(evs ...event.Event) map[string]PatternState {
+		t.Helper()
+		for _, b := range buildBatches(t, evs, true) {
+			if err := rt.Process(b, base); err != nil {
+				t.Fatal(err)
+			}
+			base += int64(b.Len())
+			b.Rec.Release()
+		}
+		got := map[string]PatternState{}
+		for _, s := range rt.PatternStates() {
+			got[s.Stream] = s
+		}
+		if _, ok := got["Plain"]; ok || len(got) != 2 {
+			t.Fatalf("pattern states %v", got)
+		}
+		return got
+	}
+	s := feed(ev("A", 0, 1), ev("A", 1, 2), ev("Order", 1, 7), ev("Order", 2, 8))
+	if s["Seq"].Runs != 2 || s["Unpaid"].Runs != 2 || s["Seq"].Bytes <= 0 || s["Unpaid"].Bytes <= 0 {
+		t.Fatalf("after two As and two orders: %+v", s)
+	}
+	two := s["Seq"].Bytes
+	s = feed(ev("B", 3, 0), ev("B", 4, 0), ev("B", 5, 0), ev("B", 6, 0), ev("B", 7, 0), ev("Payment", 8, 7))
+	if s["Seq"].Runs != 2 || s["Seq"].Bytes <= two || s["Unpaid"].Runs != 1 {
+		t.Fatalf("after five Bs and a payment: %+v (Seq held %d bytes before)", s, two)
+	}
+	s = feed(ev("C", 9, 0))
+	if s["Seq"].Runs != 0 || s["Seq"].Bytes != 0 {
+		t.Fatalf("after C: %+v", s)
+	}
+	s = feed(ev("A", 10, 3), ev("B", 11, 0))
+	if s["Seq"].Runs != 1 {
+		t.Fatalf("after an A and a B: %+v", s)
+	}
+	// The watermark passes the run's deadline; no event of its partition
+	// has come to remove it, but it can no longer complete.
+	s = feed(ev("Order", 200, 9))
+	if s["Seq"].Runs != 0 || s["Unpaid"].Runs != 2 {
+		t.Fatalf("a run past its minute still counts: %+v", s)
+	}
+}

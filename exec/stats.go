@@ -109,3 +109,43 @@ func (rt *Runtime) Stats() Stats {
 	}
 	return s
 }
+
+// PatternState is what a pattern stream holds: its active partial
+// matches (runs that may still complete) and the memory they hold.
+type PatternState struct {
+	Stream string
+	// Runs counts the active partial matches.
+	Runs int64
+	// Bytes is the memory of those runs: each run, its binding lists and
+	// its entries in the operator's lists and deadline queue. Events in
+	// row form, which the runs that bound one row share, are not counted.
+	Bytes int64
+}
+
+// PatternStates returns the state of every pattern stream, in plan
+// order. It visits every run: a report's cost, not one for every batch.
+func (rt *Runtime) PatternStates() []PatternState {
+	var out []PatternState
+	for si, se := range rt.streams {
+		var ops []*patternOp
+		for _, o := range se.multi {
+			switch o := o.(type) {
+			case *patternOp:
+				ops = append(ops, o)
+			case *altPatternOp:
+				ops = append(ops, o.alts...)
+			}
+		}
+		if len(ops) == 0 {
+			continue
+		}
+		st := PatternState{Stream: rt.plan.Streams[si].Name}
+		for _, op := range ops {
+			runs, bytes := op.state()
+			st.Runs += runs
+			st.Bytes += bytes
+		}
+		out = append(out, st)
+	}
+	return out
+}

@@ -18,6 +18,10 @@ type Result struct {
 	Outputs int64
 	Elapsed time.Duration
 	Allocs  uint64 // heap allocations during the run
+	// Runs and RunBytes are the pattern streams' active partial matches at
+	// the end of the input, before it is finished, and the memory they
+	// hold (exec.PatternState); counting them is not timed.
+	Runs, RunBytes int64
 }
 
 // countSink counts outputs.
@@ -73,10 +77,16 @@ func RunCore(plan *planner.Plan, batches []event.Batch) (Result, error) {
 		}
 		base += int64(b.Len())
 	}
+	el := time.Since(start)
+	var runs, runBytes int64
+	for _, st := range rt.PatternStates() {
+		runs, runBytes = runs+st.Runs, runBytes+st.Bytes
+	}
+	start = time.Now()
 	if err := rt.Finish(); err != nil {
 		return Result{}, err
 	}
-	el := time.Since(start)
+	el += time.Since(start)
 	runtime.ReadMemStats(&ms1)
-	return Result{Events: base, Outputs: sink.n, Elapsed: el, Allocs: ms1.Mallocs - ms0.Mallocs}, nil
+	return Result{Events: base, Outputs: sink.n, Elapsed: el, Allocs: ms1.Mallocs - ms0.Mallocs, Runs: runs, RunBytes: runBytes}, nil
 }

@@ -26,6 +26,9 @@ type benchRow struct {
 	allocsPerEvent  float64
 	peakRSSBytes    int64
 	semantics       string
+	// runs and runBytes: a pattern's active partial matches at the end of
+	// the input and their memory (core level).
+	runs, runBytes int64
 }
 
 func (r benchRow) markdown() string {
@@ -34,8 +37,12 @@ func (r benchRow) markdown() string {
 	if r.allocsPerEvent >= 0 {
 		allocs = fmt.Sprintf("%.4f", r.allocsPerEvent)
 	}
+	what := r.semantics
+	if r.runs > 0 {
+		what += fmt.Sprintf("; %d active partial matches at the end, %d bytes each", r.runs, r.runBytes/r.runs)
+	}
 	return fmt.Sprintf("| %s | %s | %d | %d | %s | %.2f | %s | %s |",
-		r.workload+" ("+r.semantics+")", r.level, r.events, r.outputs, humanRate(rate),
+		r.workload+" ("+what+")", r.level, r.events, r.outputs, humanRate(rate),
 		float64(r.elapsed.Nanoseconds())/float64(r.events), allocs, humanBytes(r.peakRSSBytes))
 }
 
@@ -161,7 +168,7 @@ func benchCore(wl benchWorkload, n int, seed uint64, runs int) (benchRow, error)
 		}
 		rows = append(rows, benchRow{workload: wl.name, level: "core", events: r.Events, outputs: r.Outputs,
 			elapsed: r.Elapsed, allocsPerEvent: float64(r.Allocs) / float64(r.Events), peakRSSBytes: selfMaxRSS(),
-			semantics: wl.semantics})
+			semantics: wl.semantics, runs: r.Runs, runBytes: r.RunBytes})
 	}
 	return median(rows), nil
 }
