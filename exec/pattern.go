@@ -123,6 +123,7 @@ type patternOp struct {
 	// are small: a long-lived run keeps its whole block alive.
 	runSlab            []run
 	inlineSlab         []inlineRun
+	captureSlab        []captureRun
 	listSlab           []*run // first places of partitions' run lists
 	bindSlab           [][]event.Event
 	atSlab             [][]int64

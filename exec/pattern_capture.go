@@ -243,19 +243,23 @@ func (op *patternOp) captureChunks(recs []captureRec, p *prov, prow, seq []int32
 }
 
 // snapshotEvents returns the events x bound at step k as a snapshot keeps
-// them: when capturing, the last one carries the captured fields of its
-// step, which restoring reads back (refreshCmpValues).
+// them: when capturing, the last one carries the captured time and fields
+// of its step, which restoring reads back (refreshCmpValues); the others
+// are empty, as in the run (see noEvents).
 func (op *patternOp) snapshotEvents(x *run, k int) []event.Event {
 	evs := x.binds[k]
 	if !op.capture || len(evs) == 0 {
 		return evs
 	}
-	evs = slices.Clone(evs)
+	evs = make([]event.Event, len(evs))
 	last := &evs[len(evs)-1]
-	last.Fields = nil
 	for i, s := range op.cmpSlots {
-		if s.alias == k && s.what == slotField {
+		switch {
+		case s.alias != k:
+		case s.what == slotField:
 			last.Fields = append(last.Fields, event.Field{Name: s.field, Value: x.cmpv[i]})
+		case s.what == slotTime:
+			last.TS = x.cmpv[i].AsInt() // the nanoseconds of a timestamp
 		}
 	}
 	return evs

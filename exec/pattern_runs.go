@@ -232,6 +232,26 @@ type runInline struct {
 	evs   [inlineSteps]event.Event
 }
 
+// captureRun is inlineRun for a capturing pattern, whose bound events
+// are all alike (see noEvents): it has no room for them.
+type captureRun struct {
+	run
+	in runCaptured
+}
+
+type runCaptured struct {
+	binds [inlineSteps][]event.Event
+	cmpv  [inlineSlots]event.Value
+	at    [inlineSteps][]int64
+	pos   [inlineSteps]int64
+}
+
+// noEvents backs the binding lists of capturing runs. Such a run keeps
+// the values the match reads (captureValues), and of its bound events
+// only their number: its lists are views of this array, of zero events,
+// which nothing writes. A Kleene step longer than the array gets a copy.
+var noEvents = make([]event.Event, 4096)
+
 // match is a completed match awaiting emission.
 type match struct {
 	key   int32
@@ -360,16 +380,23 @@ func (op *patternOp) runBytes(x *run) int64 {
 		valueSize = int64(unsafe.Sizeof(event.Value{}))
 	)
 	n, nc := len(op.p.Steps), len(op.cmpSlots)
-	b := int64(unsafe.Sizeof(inlineRun{}))
 	inline := n <= inlineSteps && nc <= inlineSlots
-	if !inline {
-		b = int64(unsafe.Sizeof(run{})) + int64(n)*2*sliceSize + int64(nc)*valueSize
+	b := int64(unsafe.Sizeof(run{})) + int64(n)*2*sliceSize + int64(nc)*valueSize
+	switch {
+	case inline && op.capture:
+		b = int64(unsafe.Sizeof(captureRun{}))
+	case inline:
+		b = int64(unsafe.Sizeof(inlineRun{}))
+	}
+	ev := evSize
+	if op.capture {
+		ev = 0 // the lists are views of noEvents
 	}
 	for k := range x.binds {
 		if op.p.Steps[k].Kleene {
-			b += int64(cap(x.binds[k]))*evSize + int64(cap(x.at[k]))*8
+			b += int64(cap(x.at[k])) * (ev + 8)
 		} else if !inline {
-			b += evSize + 8
+			b += ev + 8
 		}
 	}
 	b += int64(unsafe.Sizeof(x)) // its place in the partition's list
@@ -419,7 +446,17 @@ func (op *patternOp) newRun(ts, w int64, from int) *run {
 	var x *run
 	var evs []event.Event
 	var ats []int64
-	if inline {
+	if inline && op.capture {
+		if len(op.captureSlab) == 0 {
+			op.captureSlab = make([]captureRun, slabBlock)
+		}
+		xi := &op.captureSlab[0]
+		op.captureSlab = op.captureSlab[1:]
+		x = &xi.run
+		*x = run{id: op.nextID, start: ts, last: ts, bornW: w, prog: -1}
+		x.binds, x.at, x.cmpv = xi.in.binds[:n:n], xi.in.at[:n:n], xi.in.cmpv[:nc:nc]
+		evs, ats = noEvents, xi.in.pos[from:n:n]
+	} else if inline {
 		if len(op.inlineSlab) == 0 {
 			op.inlineSlab = make([]inlineRun, slabBlock)
 		}
@@ -437,8 +474,10 @@ func (op *patternOp) newRun(ts, w int64, from int) *run {
 			op.bindSlab = make([][]event.Event, slabBlock*n)
 			op.atSlab = make([][]int64, slabBlock*n)
 		}
-		if m := n - from; len(op.evSlab) < m {
-			op.evSlab = make([]event.Event, slabBlock*n)
+		if m := n - from; len(op.posSlab) < m {
+			if !op.capture {
+				op.evSlab = make([]event.Event, slabBlock*n)
+			}
 			op.posSlab = make([]int64, slabBlock*n)
 		}
 		if len(op.cmpSlab) < nc {
@@ -449,8 +488,11 @@ func (op *patternOp) newRun(ts, w int64, from int) *run {
 		*x = run{id: op.nextID, start: ts, last: ts, bornW: w, prog: -1}
 		m := n - from
 		x.binds, x.at = op.bindSlab[:n:n], op.atSlab[:n:n]
-		evs, ats = op.evSlab[:m:m], op.posSlab[:m:m]
-		op.bindSlab, op.atSlab, op.evSlab, op.posSlab = op.bindSlab[n:], op.atSlab[n:], op.evSlab[m:], op.posSlab[m:]
+		evs, ats = noEvents, op.posSlab[:m:m]
+		if !op.capture {
+			evs, op.evSlab = op.evSlab[:m:m], op.evSlab[m:]
+		}
+		op.bindSlab, op.atSlab, op.posSlab = op.bindSlab[n:], op.atSlab[n:], op.posSlab[m:]
 		x.cmpv, op.cmpSlab = op.cmpSlab[:nc:nc], op.cmpSlab[nc:]
 	}
 	x.deadline = op.withinOf(x.start)
@@ -506,18 +548,27 @@ func (op *patternOp) live(part *partition, w int64) int {
 func (op *patternOp) bind(x *run, k int, c *chunk, r int32, pos int64) {
 	if cap(x.binds[k]) == 0 {
 		// A Kleene step's first element: room for a few from a slab.
-		if len(op.kleeneSlab) < kleeneRoom {
-			op.kleeneSlab = make([]event.Event, slabBlock*kleeneRoom)
+		if len(op.kleeneAtSlab) < kleeneRoom {
+			if !op.capture {
+				op.kleeneSlab = make([]event.Event, slabBlock*kleeneRoom)
+			}
 			op.kleeneAtSlab = make([]int64, slabBlock*kleeneRoom)
 		}
-		x.binds[k], op.kleeneSlab = op.kleeneSlab[:0:kleeneRoom], op.kleeneSlab[kleeneRoom:]
+		if op.capture {
+			x.binds[k] = noEvents[:0]
+		} else {
+			x.binds[k], op.kleeneSlab = op.kleeneSlab[:0:kleeneRoom], op.kleeneSlab[kleeneRoom:]
+		}
 		x.at[k], op.kleeneAtSlab = op.kleeneAtSlab[:0:kleeneRoom], op.kleeneAtSlab[kleeneRoom:]
 	}
 	if op.capture {
-		// Time only: what is read of the event is captured, and its type
-		// is the step's. A run then holds no pointer to a type name, which
-		// the garbage collector would follow for every bound event.
-		x.binds[k] = append(x.binds[k], event.Event{TS: c.ts[r]})
+		// What is read of the event is captured, and its type is the
+		// step's: the list only counts it (see noEvents).
+		if b := x.binds[k]; len(b) < cap(b) {
+			x.binds[k] = b[:len(b)+1]
+		} else {
+			x.binds[k] = append(b, event.Event{})
+		}
 		op.captureValues(x, k, c, r)
 	} else {
 		x.binds[k] = append(x.binds[k], op.eventAt(c, r))
