@@ -447,29 +447,17 @@ func (op *patternOp) newRun(ts, w int64, from int) *run {
 	var evs []event.Event
 	var ats []int64
 	if inline && op.capture {
-		if len(op.captureSlab) == 0 {
-			op.captureSlab = make([]captureRun, slabBlock)
-		}
-		xi := &op.captureSlab[0]
-		op.captureSlab = op.captureSlab[1:]
+		xi := carve(&op.captureSlab)
 		x = &xi.run
-		*x = run{id: op.nextID, start: ts, last: ts, bornW: w, prog: -1}
 		x.binds, x.at, x.cmpv = xi.in.binds[:n:n], xi.in.at[:n:n], xi.in.cmpv[:nc:nc]
 		evs, ats = noEvents, xi.in.pos[from:n:n]
 	} else if inline {
-		if len(op.inlineSlab) == 0 {
-			op.inlineSlab = make([]inlineRun, slabBlock)
-		}
-		xi := &op.inlineSlab[0]
-		op.inlineSlab = op.inlineSlab[1:]
+		xi := carve(&op.inlineSlab)
 		x = &xi.run
-		*x = run{id: op.nextID, start: ts, last: ts, bornW: w, prog: -1}
 		x.binds, x.at, x.cmpv = xi.in.binds[:n:n], xi.in.at[:n:n], xi.in.cmpv[:nc:nc]
 		evs, ats = xi.in.evs[from:n:n], xi.in.pos[from:n:n]
 	} else {
-		if len(op.runSlab) == 0 {
-			op.runSlab = make([]run, slabBlock)
-		}
+		x = carve(&op.runSlab)
 		if len(op.bindSlab) < n {
 			op.bindSlab = make([][]event.Event, slabBlock*n)
 			op.atSlab = make([][]int64, slabBlock*n)
@@ -483,9 +471,6 @@ func (op *patternOp) newRun(ts, w int64, from int) *run {
 		if len(op.cmpSlab) < nc {
 			op.cmpSlab = make([]event.Value, slabBlock*nc)
 		}
-		x = &op.runSlab[0]
-		op.runSlab = op.runSlab[1:]
-		*x = run{id: op.nextID, start: ts, last: ts, bornW: w, prog: -1}
 		m := n - from
 		x.binds, x.at = op.bindSlab[:n:n], op.atSlab[:n:n]
 		evs, ats = noEvents, op.posSlab[:m:m]
@@ -495,6 +480,7 @@ func (op *patternOp) newRun(ts, w int64, from int) *run {
 		op.bindSlab, op.atSlab, op.posSlab = op.bindSlab[n:], op.atSlab[n:], op.posSlab[m:]
 		x.cmpv, op.cmpSlab = op.cmpSlab[:nc:nc], op.cmpSlab[nc:]
 	}
+	x.id, x.start, x.last, x.bornW, x.prog = op.nextID, ts, ts, w, -1
 	x.deadline = op.withinOf(x.start)
 	for k := from; k < n; k++ {
 		if !op.p.Steps[k].Kleene {
@@ -503,6 +489,17 @@ func (op *patternOp) newRun(ts, w int64, from int) *run {
 			x.at[k] = ats[i : i : i+1]
 		}
 	}
+	return x
+}
+
+// carve takes the next element of a slab, a new block of slabBlock
+// elements when it is used up.
+func carve[T any](slab *[]T) *T {
+	if len(*slab) == 0 {
+		*slab = make([]T, slabBlock)
+	}
+	x := &(*slab)[0]
+	*slab = (*slab)[1:]
 	return x
 }
 
