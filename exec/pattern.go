@@ -6,6 +6,7 @@ import (
 	"unsafe"
 
 	"github.com/varpulis/varpulis-go/event"
+	"github.com/varpulis/varpulis-go/exec/agg"
 	"github.com/varpulis/varpulis-go/planner"
 )
 
@@ -81,8 +82,16 @@ type patternOp struct {
 	// records hold, under outNames. colOf maps cmpSlots to the columns of
 	// the chunk layout colNames.
 	capture  bool
-	outSlots []int
+	outSlots []outSlot
 	outNames []string
+	// accs holds, per cmpSlot of kind slotAgg (nil for the others), the
+	// accumulators of capturing runs, one group per run (run.grp); aggCols
+	// are the slots' argument columns in the current chunk, and ngroups
+	// the groups given out.
+	accs     []agg.Acc
+	aggCols  []agg.Column
+	ngroups  int32
+	oneRow   [1]int32
 	colNames []string
 	colOf    []int
 	slotsOf  [][]int // per step, the cmpSlots it fills

@@ -5,17 +5,20 @@ import (
 	"unsafe"
 
 	"github.com/varpulis/varpulis-go/event"
+	"github.com/varpulis/varpulis-go/exec/agg"
 	"github.com/varpulis/varpulis-go/planner"
 )
 
 // Capturing. Most pattern streams read their bound events only as
-// `alias.field` and `event_time(alias)` in the .emit that follows the
-// pattern. Then a run need not keep every bound event in row form: as it
-// binds, it keeps those values (with the values its alias comparisons
-// read, in run.cmpv), and a match becomes a record of them, which the
-// .emit reads as fields of hidden names. Bound events stay as type and
-// time only. Outputs are the same; what is saved is building every bound
-// row as an event, and the garbage collector's work on them.
+// `alias.field`, `event_time(alias)`, alias aggregates and bare names in
+// the .emit that follows the pattern. Then a run need not keep every bound
+// event in row form: as it binds, it keeps those values (with the values
+// its alias comparisons read, in run.cmpv) and folds the aggregates (in
+// patternOp.accs, a group per run), and a match becomes a record of them,
+// which the .emit reads as fields of hidden names. Bound events are only
+// counted. Outputs are the same; what is saved is building every bound
+// row as an event, the memory of a Kleene step's elements, and the garbage
+// collector's work on them.
 
 // hiddenPrefix starts the names of captured fields in match records: no
 // field of an event can start with it.
@@ -48,12 +51,15 @@ func (op *patternOp) captureProjection(s *planner.Stream, i int) []planner.Expr 
 		ok := true
 		planner.Walk(it.X, func(e planner.Expr) bool {
 			switch e := e.(type) {
-			case *planner.FieldRef, *planner.CurrentEvent, *planner.AliasEvent, *planner.AggRef:
+			case *planner.CurrentEvent, *planner.AliasEvent, *planner.AggRef:
 				ok = false
 			case *planner.AliasAgg:
 				// count(a) is the number of events bound, which runs keep;
-				// other aggregates read the events.
-				ok = ok && e.Fn == "count" && e.Field == "" && slices.Contains(op.aliases, e.Alias)
+				// the others are folded as events bind, in a group per
+				// run, which policy any (whose runs are copied, never
+				// reused) does not have.
+				_, known := agg.Parse(e.Fn, 1)
+				ok = ok && slices.Contains(op.aliases, e.Alias) && (e.Field == "" && e.Fn == "count" || e.Field != "" && known && !op.anyPolicy)
 			case *planner.AliasField:
 				ok = ok && slices.Contains(op.aliases, e.Alias)
 			case *planner.AliasTime:
@@ -100,36 +106,91 @@ func (op *patternOp) captureProjection(s *planner.Stream, i int) []planner.Expr 
 		items[j] = planner.Rewrite(planner.Clone(it.X), func(e planner.Expr) planner.Expr {
 			switch e := e.(type) {
 			case *planner.AliasField:
-				return &planner.FieldRef{Name: op.outSlot(e.Alias, e.Field, slotField), K: e.K}
+				return &planner.FieldRef{Name: op.addOutSlot(e.Alias, e.Field, slotField, ""), K: e.K}
 			case *planner.AliasTime:
-				return &planner.FieldRef{Name: op.outSlot(e.Alias, "", slotTime), K: event.KindTimestamp}
+				return &planner.FieldRef{Name: op.addOutSlot(e.Alias, "", slotTime, ""), K: event.KindTimestamp}
 			case *planner.AliasAgg:
-				return &planner.FieldRef{Name: op.outSlot(e.Alias, "", slotCount), K: event.KindInt}
+				if e.Field == "" {
+					return &planner.FieldRef{Name: op.addOutSlot(e.Alias, "", slotCount, ""), K: event.KindInt}
+				}
+				return &planner.FieldRef{Name: op.addOutSlot(e.Alias, e.Field, slotAgg, e.Fn), K: e.Kind()}
+			case *planner.FieldRef:
+				return &planner.FieldRef{Name: op.addBareSlot(e.Name), K: e.K}
 			}
 			return e
 		})
 	}
+	for len(op.accs) < len(op.cmpSlots) {
+		op.accs = append(op.accs, nil) // the comparisons' slots
+	}
 	return items
 }
 
-// outSlot makes the value of field (or the time) of alias part of every
-// match record and returns the hidden name it has there.
-func (op *patternOp) outSlot(alias, field string, what slotKind) string {
-	k := slices.Index(op.aliases, alias)
-	i := slices.IndexFunc(op.cmpSlots, func(s cmpSlot) bool { return s.alias == k && s.field == field && s.what == what })
+// outSlot is one value of the match records: a cmpSlot, or (slot < 0) a
+// bare name, which reads the last bound event: last[k] is the cmpSlot of
+// that field at step k.
+type outSlot struct {
+	slot int
+	last []int
+}
+
+// cmpSlotOf returns the cmpSlot of (step k, field, what, fn), adding it
+// when there is none; an aggregate gets its accumulator.
+func (op *patternOp) cmpSlotOf(k int, field string, what slotKind, fn string) int {
+	i := slices.IndexFunc(op.cmpSlots, func(s cmpSlot) bool {
+		return s.alias == k && s.field == field && s.what == what && s.fn == fn
+	})
 	if i < 0 {
 		i = len(op.cmpSlots)
-		op.cmpSlots = append(op.cmpSlots, cmpSlot{alias: k, field: field, what: what})
+		op.cmpSlots = append(op.cmpSlots, cmpSlot{alias: k, field: field, what: what, fn: fn})
 	}
+	for len(op.accs) < len(op.cmpSlots) {
+		op.accs = append(op.accs, nil)
+	}
+	if what == slotAgg && op.accs[i] == nil {
+		f, _ := agg.Parse(fn, 1)
+		op.accs[i] = agg.New(agg.Spec{Fn: f})
+	}
+	return i
+}
+
+// addOutSlot makes the value of field (the time, the count, an aggregate)
+// of alias part of every match record and returns the hidden name it has
+// there.
+func (op *patternOp) addOutSlot(alias, field string, what slotKind, fn string) string {
+	i := op.cmpSlotOf(slices.Index(op.aliases, alias), field, what, fn)
 	name := hiddenPrefix + alias + "." + field
 	switch what {
 	case slotTime:
 		name = hiddenPrefix + alias + hiddenPrefix + "ts"
 	case slotCount:
 		name = hiddenPrefix + alias + hiddenPrefix + "count"
+	case slotAgg:
+		name = hiddenPrefix + fn + hiddenPrefix + alias + "." + field
 	}
-	if !slices.Contains(op.outSlots, i) {
-		op.outSlots = append(op.outSlots, i)
+	return op.addOut(outSlot{slot: i}, name)
+}
+
+// addBareSlot makes field of the last bound event part of every match
+// record (VPL.md §4.5.8: the match's bare names) and returns its hidden
+// name: the field of the last event of each step that can be the last
+// holding one when a record is made (the last mandatory step and those
+// after it) is captured, and a record takes the one of the last step
+// holding an event.
+func (op *patternOp) addBareSlot(field string) string {
+	o := outSlot{slot: -1, last: make([]int, len(op.p.Steps))}
+	for k := range op.p.Steps {
+		o.last[k] = -1
+		if k >= op.lastMand {
+			o.last[k] = op.cmpSlotOf(k, field, slotField, "")
+		}
+	}
+	return op.addOut(o, hiddenPrefix+hiddenPrefix+field)
+}
+
+func (op *patternOp) addOut(o outSlot, name string) string {
+	if !slices.Contains(op.outNames, name) {
+		op.outSlots = append(op.outSlots, o)
 		op.outNames = append(op.outNames, name)
 	}
 	return name
@@ -142,8 +203,15 @@ func (op *patternOp) captureValues(x *run, k int, c *chunk, r int32) {
 		// The columns of the slots' fields, found once per chunk layout.
 		op.colNames = c.names
 		op.colOf = op.colOf[:0]
-		for _, s := range op.cmpSlots {
-			op.colOf = append(op.colOf, c.col(s.field))
+		op.aggCols = op.aggCols[:0]
+		for i, s := range op.cmpSlots {
+			col := c.col(s.field)
+			op.colOf = append(op.colOf, col)
+			var ac agg.Column // reads as null: the chunk has no such field
+			if op.accs[i] != nil && col >= 0 {
+				ac = columnOf(c.cols[col])
+			}
+			op.aggCols = append(op.aggCols, ac)
 		}
 	}
 	if op.slotsOf == nil {
@@ -160,6 +228,9 @@ func (op *patternOp) captureValues(x *run, k int, c *chunk, r int32) {
 			x.cmpv[i] = event.Timestamp(c.ts[r])
 		case op.cmpSlots[i].what == slotCount:
 			// read from the bindings when a record is made
+		case op.cmpSlots[i].what == slotAgg:
+			op.oneRow[0] = r
+			op.accs[i].UpdateOne(x.grp, op.oneRow[:], &op.aggCols[i])
 		case col < 0:
 			x.cmpv[i] = event.Null
 		default:
@@ -186,12 +257,28 @@ func (op *patternOp) captureValues(x *run, k int, c *chunk, r int32) {
 // into chunks in the same call.
 func (op *patternOp) recordValues(x *run) []event.Value {
 	vs := take(&op.arena, &op.arena.vals, len(op.outSlots))
-	for j, i := range op.outSlots {
-		if s := &op.cmpSlots[i]; s.what == slotCount {
-			vs[j] = event.Int(int64(len(x.binds[s.alias])))
+	for j, o := range op.outSlots {
+		i := o.slot
+		if i < 0 {
+			vs[j] = event.Null // a bare name: the last step holding an event
+			for k := len(x.binds) - 1; k >= 0; k-- {
+				if len(x.binds[k]) > 0 {
+					if i := o.last[k]; i >= 0 {
+						vs[j] = x.cmpv[i]
+					}
+					break
+				}
+			}
 			continue
 		}
-		vs[j] = x.cmpv[i]
+		switch s := &op.cmpSlots[i]; s.what {
+		case slotCount:
+			vs[j] = event.Int(int64(len(x.binds[s.alias])))
+		case slotAgg:
+			vs[j] = op.accs[i].Result(x.grp)
+		default:
+			vs[j] = x.cmpv[i]
+		}
 	}
 	return vs
 }

@@ -155,7 +155,8 @@ type cmpSlot struct {
 	alias int
 	field string
 	what  slotKind
-	hint  int // the field's position in the last event read
+	fn    string // slotAgg: the aggregate function
+	hint  int    // the field's position in the last event read
 }
 
 // slotKind is what a cmpSlot holds of the events bound to its step.
@@ -165,6 +166,7 @@ const (
 	slotField slotKind = iota // field of the last event
 	slotTime                  // time of the last event (event_time(a), captured for records)
 	slotCount                 // number of events (count(a), computed when a record is made)
+	slotAgg                   // an aggregate of a field over the events (sum(a.f), …), folded as they bind
 )
 
 // assignCmpSlots gives every alias comparison of preds its slot.
@@ -198,8 +200,8 @@ func (op *patternOp) keepCmpValues(x *run, k int, ev *event.Event) {
 		case slotTime:
 			x.cmpv[i] = event.Timestamp(ev.TS)
 			continue
-		case slotCount:
-			continue
+		case slotCount, slotAgg:
+			continue // not kept when runs keep their events
 		}
 		x.cmpv[i] = event.Null
 		if s.hint < len(ev.Fields) && ev.Fields[s.hint].Name == s.field {

@@ -208,6 +208,7 @@ type run struct {
 	bornW    int64           // the watermark when the run started
 	start    int64           // ts of the first bound event
 	id       int64
+	grp      int32 // its group in the accumulators of aggregate slots (patternOp.accs)
 }
 
 // Patterns of up to inlineSteps steps and inlineSlots cmpSlots keep their
@@ -430,6 +431,7 @@ func (op *patternOp) newRun(ts, w int64, from int) *run {
 		x.id, x.start, x.last, x.bornW, x.prog, x.bar, x.waiting, x.dead = op.nextID, ts, ts, w, -1, 0, false, false
 		x.deadline = op.withinOf(x.start)
 		clear(x.cmpv)
+		op.resetGroup(x)
 		// Emptied now rather than when the run was freed, when it had
 		// long left the cache.
 		for k := range x.binds {
@@ -482,6 +484,7 @@ func (op *patternOp) newRun(ts, w int64, from int) *run {
 	}
 	x.id, x.start, x.last, x.bornW, x.prog = op.nextID, ts, ts, w, -1
 	x.deadline = op.withinOf(x.start)
+	op.newGroup(x)
 	for k := from; k < n; k++ {
 		if !op.p.Steps[k].Kleene {
 			i := k - from
@@ -490,6 +493,39 @@ func (op *patternOp) newRun(ts, w int64, from int) *run {
 		}
 	}
 	return x
+}
+
+// newGroup gives run x its group in the aggregate slots' accumulators.
+// Runs are reused, never dropped, when there are such slots (not under
+// policy any): groups are as many as runs ever carved.
+func (op *patternOp) newGroup(x *run) {
+	if op.capture && op.hasAggSlots() {
+		x.grp = op.ngroups
+		op.ngroups++
+		for _, a := range op.accs {
+			if a != nil {
+				a.Resize(int(op.ngroups))
+			}
+		}
+	}
+}
+
+// resetGroup empties the aggregates of a run being reused.
+func (op *patternOp) resetGroup(x *run) {
+	for _, a := range op.accs {
+		if a != nil {
+			a.Reset(x.grp)
+		}
+	}
+}
+
+func (op *patternOp) hasAggSlots() bool {
+	for _, a := range op.accs {
+		if a != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // carve takes the next element of a slab, a new block of slabBlock

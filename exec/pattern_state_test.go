@@ -285,3 +285,55 @@ stream Plain = A as a .where(id > 0) .emit(id)
 		t.Fatalf("a run past its minute still counts: %+v", s)
 	}
 }
+
+// TestCaptureReadsWhatItCan checks which pattern streams capture the
+// values their .emit reads instead of keeping bound events, and that a
+// capturing run's memory does not grow with a Kleene step's elements.
+func TestCaptureReadsWhatItCan(t *testing.T) {
+	for _, c := range []struct {
+		emit, policy string
+		capture      bool
+	}{
+		{".emit(x: a.id, n: count(b))", "", true},
+		{".emit(id, top: max(b.id), s: sum(b.id), f: first(b.id), m: avg(b.id))", "", true},
+		{".emit(t: event_time(c), n: count(b.id))", "strict", true},
+		{".emit(s: sum(b.id))", "any", false}, // a copy would need its own group
+		{".emit(n: count(b))", "any", true},
+		{".emit(b)", "", false}, // the events themselves
+	} {
+		src := "stream S = A as a -> all B as b -> C as c .within(1h)"
+		if c.policy != "" {
+			src += " .policy(" + c.policy + ")"
+		}
+		src += " " + c.emit + "\n"
+		rt, err := New(planOf(t, src), Options{Sink: &jsonSink{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		op := rt.streams[0].timed.(*patternOp)
+		if op.capture != c.capture {
+			t.Errorf("%s: capture %v, want %v", src, op.capture, c.capture)
+		}
+		if !c.capture || c.policy == "any" {
+			continue // under any, every combination is a run of its own
+		}
+		evs := []event.Event{{Type: "A", TS: 0, Fields: []event.Field{{Name: "id", Value: event.Int(0)}}}}
+		for i := range 900 { // below max_kleene, which would end the run under strict
+			evs = append(evs, event.Event{Type: "B", TS: int64(i+1) * 1e6, Fields: []event.Field{{Name: "id", Value: event.Int(int64(i))}}})
+		}
+		var base int64
+		for _, b := range buildBatches(t, evs, true) {
+			if err := rt.Process(b, base); err != nil {
+				t.Fatal(err)
+			}
+			base += int64(b.Len())
+			b.Rec.Release()
+		}
+		st := rt.PatternStates()
+		// 900 events of 48 bytes would be 43,200 bytes; their positions
+		// take 8 bytes each, in a list that grows by a quarter at a time.
+		if len(st) != 1 || st[0].Runs != 1 || st[0].Bytes > 2000+16*900 {
+			t.Errorf("%s: after 900 Bs %+v", src, st)
+		}
+	}
+}

@@ -17,7 +17,7 @@ import (
 // and recovery build on it.
 
 // snapshotVersion changes whenever the layout does.
-const snapshotVersion = 4
+const snapshotVersion = 5
 
 // ErrBadSnapshot marks a snapshot that cannot be loaded.
 var ErrBadSnapshot = errors.New("bad snapshot")
@@ -540,6 +540,13 @@ func (op *patternOp) snapshot(w *stateWriter) {
 					w.int(a)
 				}
 			}
+			if op.capture {
+				for _, a := range op.accs {
+					if a != nil {
+						w.bytes(a.AppendState(nil, x.grp))
+					}
+				}
+			}
 		}
 	}
 }
@@ -570,6 +577,17 @@ func (op *patternOp) restore(r *stateReader) error {
 			x.deadline = op.withinOf(x.start)
 			x.cmpv = make([]event.Value, len(op.cmpSlots))
 			op.refreshCmpValues(x)
+			if op.capture {
+				op.newGroup(x)
+				for _, a := range op.accs {
+					if a == nil || r.err != nil {
+						continue
+					}
+					if _, err := a.LoadState(r.bytes(), x.grp); err != nil {
+						r.fail("pattern aggregate")
+					}
+				}
+			}
 			if op.apart(x) {
 				part.waiting = append(part.waiting, x)
 			} else {
