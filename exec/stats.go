@@ -118,7 +118,8 @@ type PatternState struct {
 	Runs int64
 	// Bytes is the memory of those runs: each run, its binding lists and
 	// its entries in the operator's lists and deadline queue. Events in
-	// row form, which the runs that bound one row share, are not counted.
+	// row form, which the runs that bound one row share, and the state of
+	// the aggregates capturing runs fold are not counted.
 	Bytes int64
 }
 
