@@ -365,6 +365,25 @@ func (op *patternOp) touch(rows, keys []int32) {
 	op.touched = sum
 }
 
+// touchRuns is how many runs a partition holds before offer reads them
+// ahead (touchRuns): the loop over them calls advance for each, too much
+// code between one run's loads and the next's for their misses to
+// overlap.
+const touchRuns = 8
+
+// touchRuns reads the runs an event is offered to, and the values their
+// comparisons read, in a loop of independent loads.
+func (op *patternOp) touchRuns(runs []*run) {
+	var sum int64
+	for _, x := range runs {
+		sum += x.deadline
+		if len(x.cmpv) > 0 {
+			sum += int64(x.cmpv[0].Kind())
+		}
+	}
+	op.touched = sum
+}
+
 // matchesOf offers the i-th relevant row of the prepared chunk c to the
 // runs of its partition and returns the matches it completes, in
 // lexicographic order of the input positions of their bound events
@@ -617,6 +636,9 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 	runs := part.runs
 	if op.plain && op.okWords == 1 && part.need&op.okm[r] == 0 {
 		runs = nil // no run may take this row's steps (see partition.need)
+	}
+	if len(runs) > touchRuns {
+		op.touchRuns(runs)
 	}
 	for _, x := range runs {
 		if x.dead || x.waiting && op.fired(x, w) {
