@@ -146,6 +146,9 @@ type patternOp struct {
 	// binding lists of matches of runs that go on (prefix emission, any)
 	matchBinds [][]event.Event
 	matchAt    [][]int64
+	// completion's scratch run and the positions of its matches' last steps
+	scratch run
+	lastAt  []int64
 	// Removed runs are reused when nothing can still refer to them: not
 	// under policy any (copies share bindings). A run removed while
 	// matches are being built is reused only once they are; heap entries
@@ -760,6 +763,12 @@ func (op *patternOp) advance(c *chunk, r, k int32, ts, pos int64, x *run, branch
 // takeAt binds row r at step j of x, or of a copy of x under policy any.
 func (op *patternOp) takeAt(k int32, x *run, j int, c *chunk, r int32, pos int64, branches *[]*run) {
 	y := x
+	if op.anyPolicy && op.capture && !op.absence && j == len(op.p.Steps)-1 && !op.p.Steps[j].Kleene {
+		// The copy would match and end at once: its match is made
+		// without it (most copies under any are these).
+		op.pending = append(op.pending, op.completion(k, x, j, c, r, pos))
+		return
+	}
 	if op.anyPolicy {
 		y = op.clone(x)
 		*branches = append(*branches, y)

@@ -711,18 +711,46 @@ func (op *patternOp) matchOf(k int32, x *run, r int32) match {
 		m.vals = op.recordValues(x)
 	}
 	if !x.dead {
-		n := len(x.binds)
-		if len(op.matchBinds) < n {
-			op.matchBinds = make([][]event.Event, slabBlock*n)
-			op.matchAt = make([][]int64, slabBlock*n)
-		}
-		m.binds, m.at = op.matchBinds[:n:n], op.matchAt[:n:n]
-		op.matchBinds, op.matchAt = op.matchBinds[n:], op.matchAt[n:]
-		for i := range n {
-			m.binds[i] = slices.Clip(x.binds[i])
-			m.at[i] = slices.Clip(x.at[i])
-		}
+		m.binds, m.at = op.viewBindings(x)
 	}
+	return m
+}
+
+// viewBindings returns lists of x's bindings and positions that x's
+// appending leaves unchanged, from the match slabs.
+func (op *patternOp) viewBindings(x *run) ([][]event.Event, [][]int64) {
+	n := len(x.binds)
+	if len(op.matchBinds) < n {
+		op.matchBinds = make([][]event.Event, slabBlock*n)
+		op.matchAt = make([][]int64, slabBlock*n)
+	}
+	binds, at := op.matchBinds[:n:n], op.matchAt[:n:n]
+	op.matchBinds, op.matchAt = op.matchBinds[n:], op.matchAt[n:]
+	for i := range n {
+		binds[i] = slices.Clip(x.binds[i])
+		at[i] = slices.Clip(x.at[i])
+	}
+	return binds, at
+}
+
+// completion returns the match that a copy of x binding row r at its
+// last step j would make (policy any, capturing), without making the
+// copy, which would end with it: the captured values are those of x with
+// row r's at step j, the bindings those of x with row r at step j.
+func (op *patternOp) completion(k int32, x *run, j int, c *chunk, r int32, pos int64) match {
+	t := &op.scratch
+	t.cmpv = append(t.cmpv[:0], x.cmpv...)
+	t.binds = append(t.binds[:0], x.binds...)
+	t.binds[j] = noEvents[:1:1]
+	t.prog, t.bar, t.last, t.grp = int32(j), 0, c.ts[r], x.grp
+	op.captureValues(t, j, c, r)
+	m := match{key: k, r: x, ts: c.ts[r], row: r, vals: op.recordValues(t)}
+	m.binds, m.at = op.viewBindings(x)
+	if len(op.lastAt) == 0 {
+		op.lastAt = make([]int64, slabBlock)
+	}
+	m.binds[j], m.at[j], op.lastAt = noEvents[:1:1], op.lastAt[:1:1], op.lastAt[1:]
+	m.at[j][0] = pos
 	return m
 }
 
