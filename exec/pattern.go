@@ -146,9 +146,12 @@ type patternOp struct {
 	// binding lists of matches of runs that go on (prefix emission, any)
 	matchBinds [][]event.Event
 	matchAt    [][]int64
-	// completion's scratch run and the positions of its matches' last steps
+	matchN     int // used of matchBinds and matchAt
+	// completion's scratch run and the positions of its matches' last
+	// steps (lastN used)
 	scratch run
 	lastAt  []int64
+	lastN   int
 	// Removed runs are reused when nothing can still refer to them: not
 	// under policy any (copies share bindings). A run removed while
 	// matches are being built is reused only once they are; heap entries
@@ -260,6 +263,7 @@ func (op *patternOp) runMany(c *chunk) []*chunk {
 	// detached them, before this operator runs again: their memory is
 	// reused.
 	op.arena.reset()
+	op.resetMatchLists()
 	op.prepare(c)
 	evs, binds := op.evScratch[:0], op.bindsBuf[:0]
 	var prow, seq []int32

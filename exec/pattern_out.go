@@ -158,6 +158,7 @@ func (op *patternOp) fire(w int64, root *prov) []*chunk {
 	// What the operator made before was written at the end of its
 	// dispatch, which came before this phase.
 	op.arena.reset()
+	op.resetMatchLists()
 	return op.fireChunks(op.fireMatches(w), root)
 }
 
@@ -224,6 +225,7 @@ func (op *patternOp) fireDeferred(w int64, root *prov, c *chunk, from, to int32)
 	// An absence makes nothing when it is dispatched (it releases only
 	// here), and its last releases were written with their dispatch.
 	op.arena.reset()
+	op.resetMatchLists()
 	ms := op.fireMatches(w)
 	// Each match's phase: the first row whose watermark passes due1.
 	dacc := op.rt.dacc[op.si]

@@ -717,15 +717,19 @@ func (op *patternOp) matchOf(k int32, x *run, r int32) match {
 }
 
 // viewBindings returns lists of x's bindings and positions that x's
-// appending leaves unchanged, from the match slabs.
+// appending leaves unchanged. Their memory is the operator's, reused from
+// call to call (resetMatchLists): a match's lists are read until its
+// record is built, in the call that made it.
 func (op *patternOp) viewBindings(x *run) ([][]event.Event, [][]int64) {
 	n := len(x.binds)
-	if len(op.matchBinds) < n {
-		op.matchBinds = make([][]event.Event, slabBlock*n)
-		op.matchAt = make([][]int64, slabBlock*n)
+	if op.matchN+n > len(op.matchBinds) {
+		// New memory; the matches made so far keep the old.
+		size := max(2*len(op.matchBinds), 64*n)
+		op.matchBinds, op.matchAt, op.matchN = make([][]event.Event, size), make([][]int64, size), 0
 	}
-	binds, at := op.matchBinds[:n:n], op.matchAt[:n:n]
-	op.matchBinds, op.matchAt = op.matchBinds[n:], op.matchAt[n:]
+	binds := op.matchBinds[op.matchN : op.matchN+n : op.matchN+n]
+	at := op.matchAt[op.matchN : op.matchN+n : op.matchN+n]
+	op.matchN += n
 	for i := range n {
 		binds[i] = slices.Clip(x.binds[i])
 		at[i] = slices.Clip(x.at[i])
@@ -746,13 +750,18 @@ func (op *patternOp) completion(k int32, x *run, j int, c *chunk, r int32, pos i
 	op.captureValues(t, j, c, r)
 	m := match{key: k, r: x, ts: c.ts[r], row: r, vals: op.recordValues(t)}
 	m.binds, m.at = op.viewBindings(x)
-	if len(op.lastAt) == 0 {
-		op.lastAt = make([]int64, slabBlock)
+	if op.lastN == len(op.lastAt) {
+		op.lastAt, op.lastN = make([]int64, max(2*len(op.lastAt), 64)), 0
 	}
-	m.binds[j], m.at[j], op.lastAt = noEvents[:1:1], op.lastAt[:1:1], op.lastAt[1:]
+	m.binds[j], m.at[j] = noEvents[:1:1], op.lastAt[op.lastN:op.lastN+1:op.lastN+1]
 	m.at[j][0] = pos
+	op.lastN++
 	return m
 }
+
+// resetMatchLists makes the memory of the last call's match lists free
+// again (viewBindings), as the call's arena is.
+func (op *patternOp) resetMatchLists() { op.matchN, op.lastN = 0, 0 }
 
 // sweep drops dead and expired runs from every partition, so partitions
 // that see no more events do not keep their runs forever.
