@@ -399,7 +399,12 @@ func (op *patternOp) matchesOf(c *chunk, i int) []match {
 	op.pending = op.pending[:0]
 	op.offer(c, op.rel[i], op.kbuf[i])
 	if len(op.pending) > 1 {
-		slices.SortStableFunc(op.pending, func(a, b match) int { return comparePositions(a.at, b.at) })
+		// Runs are visited in run-start order: the matches mostly come
+		// sorted already.
+		byPositions := func(a, b match) int { return comparePositions(a.at, b.at) }
+		if !slices.IsSortedFunc(op.pending, byPositions) {
+			slices.SortStableFunc(op.pending, byPositions)
+		}
 	}
 	return op.pending
 }
