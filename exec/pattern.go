@@ -372,11 +372,11 @@ func (op *patternOp) touch(rows, keys []int32) {
 	op.touched = sum
 }
 
-// touchRuns is how many runs a partition holds before offer reads them
+// manyRuns is how many runs a partition holds before offer reads them
 // ahead (touchRuns): the loop over them calls advance for each, too much
 // code between one run's loads and the next's for their misses to
 // overlap.
-const touchRuns = 8
+const manyRuns = 8
 
 // touchRuns reads the runs an event is offered to, and the values their
 // comparisons read, in a loop of independent loads.
@@ -649,7 +649,7 @@ func (op *patternOp) offer(c *chunk, r int32, k int32) {
 	if op.plain && op.okWords == 1 && part.need&op.okm[r] == 0 {
 		runs = nil // no run may take this row's steps (see partition.need)
 	}
-	if len(runs) > touchRuns {
+	if len(runs) > manyRuns {
 		op.touchRuns(runs)
 	}
 	for _, x := range runs {
