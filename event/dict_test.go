@@ -123,19 +123,12 @@ func TestDictCodes(t *testing.T) {
 // is left alone for a while, then numbered again.
 func TestDictSpaceRenews(t *testing.T) {
 	bb := NewBatchBuilder(memory.DefaultAllocator)
-	fields := []Field{{Name: "k"}}
 	var spaces []*DictSpace
 	maxN := int32(0)
 	for b := range 180 {
-		for row := range 500 {
-			// 400 new values a batch: below the give-up rule (which also
-			// asks for more than dictGiveUpNew), so the dictionary grows.
-			fields[0].Value = String(fmt.Sprintf("v%d", b*400+row%400))
-			bb.AppendFields("T", int64(row), fields, 0)
-		}
-		bb.CloseBatch()
-		bt, _ := bb.Take()
-		d := bt.Dict(1)
+		// 400 new values a batch: below the give-up rule (which also asks
+		// for more than dictGiveUpNew), so the dictionary grows.
+		d := dictOfBatch(bb, 500, func(row int) string { return fmt.Sprintf("v%d", b*400+row%400) })
 		if d == nil {
 			t.Fatalf("batch %d has no dictionary", b)
 		}
@@ -143,7 +136,6 @@ func TestDictSpaceRenews(t *testing.T) {
 			spaces = append(spaces, d.Space)
 		}
 		maxN = max(maxN, d.N)
-		bt.Rec.Release()
 	}
 	if len(spaces) != 2 || maxN > dictMaxValues+400 {
 		t.Fatalf("%d numberings, up to %d codes", len(spaces), maxN)
@@ -156,14 +148,8 @@ func TestDictSpaceRenews(t *testing.T) {
 	learn := dictLearnRows / MaxBatchRows
 	var got []bool
 	for b := range learn + 1 + dictSkipBatches + 2 {
-		for row := range MaxBatchRows {
-			fields[0].Value = String(fmt.Sprintf("u%d-%d", b, row))
-			bb.AppendFields("T", int64(row), fields, 0)
-		}
-		bb.CloseBatch()
-		bt, _ := bb.Take()
-		got = append(got, bt.Dict(1) != nil)
-		bt.Rec.Release()
+		d := dictOfBatch(bb, MaxBatchRows, func(row int) string { return fmt.Sprintf("u%d-%d", b, row) })
+		got = append(got, d != nil)
 	}
 	for b, has := range got {
 		if want := b < learn || b > learn+dictSkipBatches; has != want {
@@ -177,17 +163,10 @@ func TestDictSpaceRenews(t *testing.T) {
 // (it was given up at once) in one numbering.
 func TestDictLearnsAKeyOfThousands(t *testing.T) {
 	bb := NewBatchBuilder(memory.DefaultAllocator)
-	fields := []Field{{Name: "user"}}
 	r := rand.New(rand.NewPCG(1, 2))
 	var space *DictSpace
 	for b := range 12 {
-		for row := range MaxBatchRows {
-			fields[0].Value = String(fmt.Sprintf("u%d", r.IntN(10000)))
-			bb.AppendFields("T", int64(row), fields, 0)
-		}
-		bb.CloseBatch()
-		bt, _ := bb.Take()
-		d := bt.Dict(1)
+		d := dictOfBatch(bb, MaxBatchRows, func(int) string { return fmt.Sprintf("u%d", r.IntN(10000)) })
 		if d == nil {
 			t.Fatalf("batch %d has no dictionary", b)
 		}
@@ -195,8 +174,21 @@ func TestDictLearnsAKeyOfThousands(t *testing.T) {
 			t.Fatalf("batch %d: a new numbering", b)
 		}
 		space = d.Space
-		bt.Rec.Release()
 	}
+}
+
+// dictOfBatch appends n events of one string field, value(row) in row
+// row, closes the batch and returns its dictionary (nil: none).
+func dictOfBatch(bb *BatchBuilder, n int, value func(row int) string) *Dict {
+	fields := []Field{{Name: "k"}}
+	for row := range n {
+		fields[0].Value = String(value(row))
+		bb.AppendFields("T", int64(row), fields, 0)
+	}
+	bb.CloseBatch()
+	b, _ := bb.Take()
+	b.Rec.Release() // the dictionary's codes are its own
+	return b.Dict(1)
 }
 
 // TestDictKeyFields checks that a reader given key fields numbers those

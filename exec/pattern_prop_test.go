@@ -65,18 +65,26 @@ func feed(t *testing.T, rt *Runtime, evs []event.Event, size func() int, mixed b
 	var base int64
 	for start := 0; start < len(evs); {
 		end := min(len(evs), start+size())
-		for _, b := range buildBatches(t, evs[start:end], mixed) {
-			if err := rt.Process(b, base); err != nil {
-				t.Fatal(err)
-			}
-			base += int64(b.Len())
-			b.Rec.Release()
-		}
+		base = process(t, rt, evs[start:end], base, mixed)
 		start = end
 	}
 	if err := rt.Finish(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// process hands evs to rt as batches whose first input position is base
+// and returns the position after them.
+func process(t *testing.T, rt *Runtime, evs []event.Event, base int64, mixed bool) int64 {
+	t.Helper()
+	for _, b := range buildBatches(t, evs, mixed) {
+		if err := rt.Process(b, base); err != nil {
+			t.Fatal(err)
+		}
+		base += int64(b.Len())
+		b.Rec.Release()
+	}
+	return base
 }
 
 // TestPatternsSweepingAgainstOracle runs oracle cases with a sweep after

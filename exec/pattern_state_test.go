@@ -245,13 +245,7 @@ stream Plain = A as a .where(id > 0) .emit(id)
 	var base int64
 	feed := func(evs ...event.Event) map[string]PatternState {
 		t.Helper()
-		for _, b := range buildBatches(t, evs, true) {
-			if err := rt.Process(b, base); err != nil {
-				t.Fatal(err)
-			}
-			base += int64(b.Len())
-			b.Rec.Release()
-		}
+		base = process(t, rt, evs, base, true)
 		got := map[string]PatternState{}
 		for _, s := range rt.PatternStates() {
 			got[s.Stream] = s
@@ -321,14 +315,7 @@ func TestCaptureReadsWhatItCan(t *testing.T) {
 		for i := range 900 { // below max_kleene, which would end the run under strict
 			evs = append(evs, event.Event{Type: "B", TS: int64(i+1) * 1e6, Fields: []event.Field{{Name: "id", Value: event.Int(int64(i))}}})
 		}
-		var base int64
-		for _, b := range buildBatches(t, evs, true) {
-			if err := rt.Process(b, base); err != nil {
-				t.Fatal(err)
-			}
-			base += int64(b.Len())
-			b.Rec.Release()
-		}
+		process(t, rt, evs, 0, true)
 		st := rt.PatternStates()
 		// 900 events of 48 bytes would be 43,200 bytes; their positions
 		// take 8 bytes each, in a list that grows by a quarter at a time.
