@@ -362,14 +362,20 @@ func (op *patternOp) touch(rows, keys []int32) {
 			}
 		}
 		for _, x := range p.runs {
-			sum += x.deadline + int64(cap(x.binds[len(x.binds)-1])+cap(x.at[len(x.at)-1]))
+			sum += readRun(x)
 		}
 	}
 	free := op.freeRuns
 	for _, x := range free[max(0, len(free)-starts):] {
-		sum += x.deadline + int64(cap(x.binds[len(x.binds)-1])+cap(x.at[len(x.at)-1]))
+		sum += readRun(x)
 	}
 	op.touched = sum
+}
+
+// readRun reads the lines of run x that offering it an event and binding
+// one read: its flags and deadline and its binding lists' headers.
+func readRun(x *run) int64 {
+	return x.deadline + int64(cap(x.binds[len(x.binds)-1])+cap(x.at[len(x.at)-1]))
 }
 
 // manyRuns is how many runs a partition holds before offer reads them

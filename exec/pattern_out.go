@@ -358,7 +358,7 @@ func (op *patternOp) touchDue(w int64) {
 	var sum int64
 	for i := range due {
 		x := due[i].r
-		sum += int64(x.gen) + int64(cap(x.binds[len(x.binds)-1])+cap(x.at[len(x.at)-1]))
+		sum += readRun(x)
 		sum += op.parts[due[i].key].expiry
 		if len(x.cmpv) > 0 {
 			sum += int64(x.cmpv[0].Kind())

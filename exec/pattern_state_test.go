@@ -41,13 +41,7 @@ func TestKilledAbsencesLeaveNoState(t *testing.T) {
 	}
 	var base int64
 	for start := 0; start < len(evs); start += 500 {
-		for _, b := range buildBatches(t, evs[start:min(len(evs), start+500)], true) {
-			if err := rt.Process(b, base); err != nil {
-				t.Fatal(err)
-			}
-			base += int64(b.Len())
-			b.Rec.Release()
-		}
+		base = process(t, rt, evs[start:min(len(evs), start+500)], base, true)
 	}
 	held := 0
 	for i := range op.parts {
@@ -84,13 +78,7 @@ func TestNoDeadRunsWait(t *testing.T) {
 		var base int64
 		for start := 0; start < len(evs); {
 			end := min(len(evs), start+1+r.IntN(6))
-			for _, b := range buildBatches(t, evs[start:end], true) {
-				if err := rt.Process(b, base); err != nil {
-					t.Fatal(err)
-				}
-				base += int64(b.Len())
-				b.Rec.Release()
-			}
+			base = process(t, rt, evs[start:end], base, true)
 			start = end
 			for _, op := range ops {
 				for k := range op.parts {
