@@ -34,6 +34,9 @@ type rowEnv struct {
 	// runBinds[i] instead of the chunk's alias columns.
 	runBinds   [][]event.Event
 	runAliases []string
+	// cur, when view is nil, is the current row in row form (a row
+	// pattern's DEFINE reads rows a matcher keeps, not a chunk's).
+	cur *event.Event
 }
 
 // evalRow evaluates e for one row. It never fails: errors are null
@@ -44,7 +47,7 @@ func evalRow(e planner.Expr, env *rowEnv) event.Value {
 		return e.Val
 	case *planner.FieldRef:
 		if env.view == nil {
-			return event.Null
+			return env.curField(e.Name)
 		}
 		return env.view.field(e.Name, env.row)
 	case *planner.FieldOrGlobal:
@@ -53,9 +56,17 @@ func evalRow(e planner.Expr, env *rowEnv) event.Value {
 				return env.view.value(col, env.row)
 			}
 		}
+		if env.cur != nil {
+			if v, ok := env.cur.Get(e.Name); ok {
+				return v
+			}
+		}
 		return env.rt.globals[e.Slot]
 	case *planner.CurrentEvent:
 		if env.view == nil {
+			if env.cur != nil {
+				return eventMap(env.cur)
+			}
 			return event.Null
 		}
 		return env.view.rowMap(env.row)
@@ -149,16 +160,31 @@ func evalRow(e planner.Expr, env *rowEnv) event.Value {
 		return event.Null
 	case *planner.EventTypeOf:
 		if env.view == nil {
+			if env.cur != nil {
+				return event.String(env.cur.Type)
+			}
 			return event.Null
 		}
 		return event.String(env.view.c.typeAt(int32(env.row)))
 	case *planner.EventTimeOf:
 		if env.view == nil {
+			if env.cur != nil {
+				return event.Timestamp(env.cur.TS)
+			}
 			return event.Timestamp(env.ts)
 		}
 		return event.Timestamp(env.view.ts(env.row))
 	}
 	return event.Null
+}
+
+// curField reads a field of the row-form current row (null without one).
+func (env *rowEnv) curField(name string) event.Value {
+	if env.cur == nil {
+		return event.Null
+	}
+	v, _ := env.cur.Get(name)
+	return v
 }
 
 // bound returns the last event bound to alias at the current row, or nil

@@ -434,7 +434,13 @@ func (rt *Runtime) compileStream(si int, s *planner.Stream) (*streamExec, error)
 			}
 		case *planner.Pattern:
 			var po timedOp
-			if len(op.Alts) > 0 || op.And {
+			if op.Rows != nil {
+				ro, err := newRowPatternOp(rt, si, s, op)
+				if err != nil {
+					return nil, err
+				}
+				po = ro
+			} else if len(op.Alts) > 0 || op.And {
 				po = newAltPatternOp(rt, si, s, op)
 			} else {
 				p := newPatternOp(rt, si, s, op)

@@ -115,13 +115,20 @@ func explainStream(s *Stream) *ExplainNode {
 		case *Aggregate:
 			explainAgg(n, op)
 		case *Pattern:
-			n.Args["policy"] = op.Policy
 			n.Args["input_order"] = "arrival"
+			if op.InputTS {
+				n.Args["input_order"] = "ts"
+			}
 			if op.Within > 0 {
 				n.Args["within"] = dur(op.Within)
 			}
-			if len(op.Alts) == 0 {
-				explainMatcher(n.Args, "", op)
+			if op.Rows != nil {
+				explainRows(n.Args, op.Rows)
+			} else {
+				n.Args["policy"] = op.Policy
+				if len(op.Alts) == 0 {
+					explainMatcher(n.Args, "", op)
+				}
 			}
 			for i, alt := range op.Alts {
 				explainMatcher(n.Args, fmt.Sprintf("or%d.", i+1), alt)
@@ -177,6 +184,21 @@ func ExplainJSON(p *Plan) ([]byte, error) {
 	return json.MarshalIndent(Explain(p), "", "  ")
 }
 
+// explainRows prints a row pattern as written, its AFTER MATCH SKIP and
+// its DEFINE conditions.
+func explainRows(args map[string]string, r *RowPattern) {
+	args["pattern"] = r.Node.String()
+	args["skip"] = r.Skip.String()
+	if r.TimeoutRows {
+		args["timeout_rows"] = "true"
+	}
+	for i, v := range r.Automaton.Vars {
+		if r.Define[i] != nil {
+			args["define."+v] = r.Define[i].String()
+		}
+	}
+}
+
 // explainMatcher writes the steps and negations of one matcher (an
 // alternative of an OR under prefix "or<i>.").
 func explainMatcher(args map[string]string, prefix string, op *Pattern) {
@@ -221,8 +243,8 @@ func explainMatcher(args map[string]string, prefix string, op *Pattern) {
 		if no.SkipFrom > 0 {
 			v += fmt.Sprintf(", bars skipping while %d..%d bound", no.SkipFrom, no.After-1)
 		}
-		if no.Trailing {
-			v += " (trailing)"
+		if no.Trailing && op.Within > 0 {
+			v += " (absence)"
 		}
 		args[fmt.Sprintf("%snot%d", prefix, i+1)] = v
 	}

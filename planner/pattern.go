@@ -44,6 +44,14 @@ type Pattern struct {
 	// matcher every alias of every alternative is in scope; a match binds
 	// only those of its own alternative, the others read null (count 0).
 	Alts []*Pattern
+	// Rows, when set, is a MATCH_RECOGNIZE row pattern without a VPL
+	// reading (CompileRowPattern), which the runtime runs with SQL:2016's
+	// semantics; Steps, Nots, KeyFields, And and Alts are then empty.
+	Rows *RowPattern
+	// InputTS: the matcher reads its input's settled rows in ts order
+	// (SQL, CompileRowPattern) rather than in arrival order (VPL); EXPLAIN
+	// prints it as input_order (SQL.md §4.5).
+	InputTS bool
 }
 
 // PatternStep is one step: an event of Type for which Pred is exactly

@@ -288,15 +288,7 @@ func (tc *testCase) oracle() (ms []patternoracle.RowMatch, err error) {
 			return f == nil || f(tc, c)
 		}
 	}
-	skip := patternoracle.Skip{Var: tc.skip.Var}
-	switch tc.skip.Mode {
-	case rowpattern.SkipToNextRow:
-		skip.Mode = patternoracle.SkipToNextRow
-	case rowpattern.SkipToFirst:
-		skip.Mode = patternoracle.SkipToFirst
-	case rowpattern.SkipToLast:
-		skip.Mode = patternoracle.SkipToLast
-	}
+	skip := patternoracle.SkipOf(tc.skip)
 	return patternoracle.MatchRecognize(op, rows, def, skip, tc.within)
 }
 

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/varpulis/varpulis-go/planner/rowpattern"
 )
 
 // RowPattern is a parsed MATCH_RECOGNIZE row pattern (SQL.md §4):
@@ -369,6 +371,20 @@ const (
 type Skip struct {
 	Mode string
 	Var  string // SkipToFirst, SkipToLast
+}
+
+// SkipOf is the oracle's form of the planner's AFTER MATCH SKIP clause.
+func SkipOf(s rowpattern.Skip) Skip {
+	out := Skip{Var: s.Var}
+	switch s.Mode {
+	case rowpattern.SkipToNextRow:
+		out.Mode = SkipToNextRow
+	case rowpattern.SkipToFirst:
+		out.Mode = SkipToFirst
+	case rowpattern.SkipToLast:
+		out.Mode = SkipToLast
+	}
+	return out
 }
 
 // RowMatch is one match: rows Start..End (inclusive) of the partition and

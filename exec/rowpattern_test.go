@@ -1,0 +1,489 @@
+package exec
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/varpulis/varpulis-go/event"
+	"github.com/varpulis/varpulis-go/event/scalar"
+	"github.com/varpulis/varpulis-go/internal/patternoracle"
+	"github.com/varpulis/varpulis-go/planner"
+	"github.com/varpulis/varpulis-go/planner/rowpattern"
+)
+
+// rowVars are the variables of the random row patterns.
+var rowVars = []string{"a", "b", "c"}
+
+// randomRowNode draws a row pattern over rowVars.
+func randomRowNode(r *rand.Rand, depth int) *rowpattern.Node {
+	if depth <= 0 || r.IntN(3) == 0 {
+		return rowpattern.Var(rowVars[r.IntN(len(rowVars))])
+	}
+	switch r.IntN(5) {
+	case 0, 1:
+		return rowpattern.Concat(randomRowNode(r, depth-1), randomRowNode(r, depth-1))
+	case 2:
+		return rowpattern.Alt(randomRowNode(r, depth-1), randomRowNode(r, depth-1))
+	case 3:
+		return rowpattern.Permute(randomRowNode(r, depth-1), randomRowNode(r, depth-1))
+	}
+	sub := randomRowNode(r, depth-1)
+	reluctant := r.IntN(2) == 0
+	switch r.IntN(5) {
+	case 0:
+		return rowpattern.Quant(sub, 0, rowpattern.Unbounded, reluctant)
+	case 1:
+		return rowpattern.Quant(sub, 1, rowpattern.Unbounded, reluctant)
+	case 2:
+		return rowpattern.Quant(sub, 0, 1, reluctant)
+	case 3:
+		lo := r.IntN(3)
+		return rowpattern.Quant(sub, lo, lo+r.IntN(3), reluctant)
+	}
+	return rowpattern.Quant(sub, 1+r.IntN(2), rowpattern.Unbounded, reluctant)
+}
+
+// rowCond is a random DEFINE condition: the row's v compared with a
+// constant, or with v of the last row bound to a variable (running
+// semantics, the row itself when it is tried as that variable).
+type rowCond struct {
+	op    scalar.Op
+	ref   string // "": the constant
+	konst int64
+}
+
+var rowCondOps = []scalar.Op{scalar.OpLt, scalar.OpLe, scalar.OpEq, scalar.OpGe, scalar.OpGt, scalar.OpNe}
+
+func (c rowCond) expr() planner.Expr {
+	var y planner.Expr = &planner.Const{Val: event.Int(c.konst)}
+	if c.ref != "" {
+		y = &planner.AliasField{Alias: c.ref, Field: "v", K: planner.KindAny}
+	}
+	return &planner.Binary{Op: c.op, X: &planner.FieldRef{Name: "v", K: planner.KindAny}, Y: y, K: event.KindBool}
+}
+
+func (c rowCond) holds(ctx patternoracle.RowCtx) bool {
+	x, _ := ctx.Row().Get("v")
+	y := event.Int(c.konst)
+	if c.ref != "" {
+		bound := ctx.Bound(c.ref)
+		if len(bound) == 0 {
+			return false // null: not true
+		}
+		y, _ = ctx.Rows[bound[len(bound)-1]].Get("v")
+	}
+	return scalar.Holds(c.op, x, y)
+}
+
+// rowCase is a random MATCH_RECOGNIZE case.
+type rowCase struct {
+	node   *rowpattern.Node
+	conds  map[string]rowCond
+	skip   rowpattern.Skip
+	within int64
+	late   int64 // out-of-order allowance (s); events arrive up to this late
+	evs    []event.Event
+}
+
+func randomRowCase(r *rand.Rand) rowCase {
+	var c rowCase
+	for {
+		c.node = randomRowNode(r, 3)
+		if _, err := rowpattern.Compile(c.node); err == nil {
+			break
+		}
+	}
+	c.conds = map[string]rowCond{}
+	for _, v := range c.node.Vars() {
+		if r.IntN(5) == 0 {
+			continue // no DEFINE: every row
+		}
+		cond := rowCond{op: rowCondOps[r.IntN(len(rowCondOps))], konst: int64(r.IntN(4))}
+		if r.IntN(3) == 0 {
+			vars := c.node.Vars()
+			cond.ref = vars[r.IntN(len(vars))]
+		}
+		c.conds[v] = cond
+	}
+	switch r.IntN(4) {
+	case 1:
+		c.skip = rowpattern.Skip{Mode: rowpattern.SkipToNextRow}
+	case 2, 3:
+		mode := rowpattern.SkipToFirst
+		if r.IntN(2) == 0 {
+			mode = rowpattern.SkipToLast
+		}
+		vars := c.node.Vars()
+		s := rowpattern.Skip{Mode: mode, Var: vars[r.IntN(len(vars))]}
+		if rowpattern.CheckSkip(c.node, s) == nil {
+			c.skip = s
+		}
+	}
+	if r.IntN(2) == 0 {
+		c.within = int64(1+r.IntN(6)) * 1e9
+	}
+	if r.IntN(3) == 0 {
+		c.late = int64(1 + r.IntN(3))
+	}
+	n := 5 + r.IntN(14)
+	ts := int64(0)
+	for i := range n {
+		ts += int64(r.IntN(2))
+		c.evs = append(c.evs, ev("E", ts, "k", r.IntN(2), "v", r.IntN(4), "i", i))
+	}
+	if c.late > 0 {
+		// Each event arrives at its ts plus up to late seconds: never
+		// behind the greatest ts seen by more than late, so never late.
+		arrive := make([]int64, len(c.evs))
+		for i, e := range c.evs {
+			arrive[i] = e.TS + r.Int64N(c.late*1e9+1)
+		}
+		idx := make([]int, len(c.evs))
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(arrive[a], arrive[b]) })
+		evs := make([]event.Event, len(c.evs))
+		for i, j := range idx {
+			evs[i] = c.evs[j]
+		}
+		c.evs = evs
+	}
+	return c
+}
+
+// shell is the program whose matcher a test replaces: it emits, per
+// match, the partition and each variable's count, first and last i.
+const rowShell = `stream S = E as a -> E as b -> E as c
+    .emit(k: k, an: count(a), af: first(a.i), al: last(a.i), bn: count(b), bf: first(b.i), bl: last(b.i),
+          cn: count(c), cf: first(c.i), cl: last(c.i))
+`
+
+// rowPlan plans c: the shell with its matcher replaced by c's pattern.
+func rowPlan(t *testing.T, c rowCase) *planner.Plan {
+	t.Helper()
+	src := rowShell
+	if c.late > 0 {
+		src = strings.Replace(src, "-> E as c", fmt.Sprintf("-> E as c .watermark(out_of_order: %ds)", c.late), 1)
+	}
+	plan := planOf(t, src)
+	define := map[string]planner.Expr{}
+	for v, cond := range c.conds {
+		define[v] = cond.expr()
+	}
+	p, err := planner.CompileRowPattern(planner.RowPatternSpec{Pattern: c.node, Define: define, Skip: c.skip, Within: c.within, Input: "E", PartitionBy: []string{"k"}})
+	if err != nil {
+		t.Fatalf("%s: %v", c.node, err)
+	}
+	if p.Rows == nil {
+		return nil // a chain: the VPL matcher runs it, and its tests cover it
+	}
+	st := plan.Streams[0]
+	st.Ops[0] = p
+	st.PartitionBy = []string{"k"}
+	return plan
+}
+
+// rowOracle lists c's matches by definition, per partition in start-row
+// order, as the shell emits them.
+func rowOracle(t *testing.T, c rowCase) map[int64][]string {
+	t.Helper()
+	rp, err := patternoracle.ParseRowPattern(expandPermute(c.node).String())
+	if err != nil {
+		t.Fatalf("oracle: %s: %v", c.node, err)
+	}
+	def := patternoracle.Define{}
+	for v, cond := range c.conds {
+		def[v] = cond.holds
+	}
+	skip := patternoracle.SkipOf(c.skip)
+	sorted := slices.Clone(c.evs)
+	slices.SortStableFunc(sorted, func(a, b event.Event) int { return int(a.TS - b.TS) })
+	out := map[int64][]string{}
+	for k := range int64(2) {
+		var rows []event.Event
+		for _, e := range sorted {
+			if kv, _ := e.Get("k"); kv.AsInt() == k {
+				rows = append(rows, e)
+			}
+		}
+		ms, err := patternoracle.MatchRecognize(rp, rows, def, skip, c.within)
+		if err != nil {
+			t.Fatalf("oracle: %s: %v", c.node, err)
+		}
+		for _, m := range ms {
+			line := fmt.Sprintf("ts=%d", rows[m.End].TS)
+			for _, v := range rowVars {
+				n, first, last := 0, int64(-1), int64(-1)
+				for j, l := range m.Labels {
+					if l != v {
+						continue
+					}
+					i, _ := rows[m.Start+j].Get("i")
+					if n == 0 {
+						first = i.AsInt()
+					}
+					last, n = i.AsInt(), n+1
+				}
+				line += fmt.Sprintf(" %s=%d/%d/%d", v, n, first, last)
+			}
+			out[k] = append(out[k], line)
+		}
+	}
+	return out
+}
+
+// expandPermute writes PERMUTE as SQL:2016 defines it, the alternation
+// of its arguments' permutations in lexicographic order of positions (the
+// oracle has no PERMUTE).
+func expandPermute(n *rowpattern.Node) *rowpattern.Node {
+	if n.Kind == rowpattern.KindVar {
+		return n
+	}
+	subs := make([]*rowpattern.Node, len(n.Subs))
+	for i, s := range n.Subs {
+		subs[i] = expandPermute(s)
+	}
+	switch n.Kind {
+	case rowpattern.KindConcat:
+		return rowpattern.Concat(subs...)
+	case rowpattern.KindAlt:
+		return rowpattern.Alt(subs...)
+	case rowpattern.KindQuant:
+		return rowpattern.Quant(subs[0], n.Min, n.Max, n.Reluctant)
+	}
+	var alts []*rowpattern.Node
+	var perm func(rest []int, chosen []*rowpattern.Node)
+	perm = func(rest []int, chosen []*rowpattern.Node) {
+		if len(rest) == 0 {
+			alts = append(alts, rowpattern.Concat(slices.Clone(chosen)...))
+			return
+		}
+		for i, j := range rest {
+			perm(slices.Concat(rest[:i:i], rest[i+1:]), append(chosen, subs[j]))
+		}
+	}
+	idx := make([]int, len(subs))
+	for i := range idx {
+		idx[i] = i
+	}
+	perm(idx, nil)
+	return rowpattern.Alt(alts...)
+}
+
+// byPartition reads the shell's output lines per partition.
+func byPartition(t *testing.T, lines []string) map[int64][]string {
+	t.Helper()
+	out := map[int64][]string{}
+	for _, l := range lines {
+		var o struct {
+			TS     string
+			Fields map[string]*int64
+		}
+		if err := json.Unmarshal([]byte(l), &o); err != nil {
+			t.Fatalf("%s: %v", l, err)
+		}
+		get := func(name string) int64 {
+			if p := o.Fields[name]; p != nil {
+				return *p
+			}
+			return -1
+		}
+		ts, err := time.Parse(time.RFC3339Nano, o.TS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		line := fmt.Sprintf("ts=%d", ts.UnixNano())
+		for _, v := range rowVars {
+			line += fmt.Sprintf(" %s=%d/%d/%d", v, max(get(v+"n"), 0), get(v+"f"), get(v+"l"))
+		}
+		out[get("k")] = append(out[get("k")], line)
+	}
+	return out
+}
+
+// TestRowPatternsAgainstOracle runs random MATCH_RECOGNIZE patterns
+// without a VPL reading through the runtime, in random batches, with a
+// snapshot and restore at a random place, and compares each partition's
+// matches with the definition (patternoracle.MatchRecognize).
+func TestRowPatternsAgainstOracle(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	n := 2000
+	if testing.Short() {
+		n = 300
+	}
+	ran, matches := 0, 0
+	for i := 0; ran < n; i++ {
+		c := randomRowCase(r)
+		plan := rowPlan(t, c)
+		if plan == nil {
+			continue
+		}
+		ran++
+		lines := runRowCase(t, plan, c.evs, r)
+		got := byPartition(t, lines)
+		want := rowOracle(t, c)
+		for k := range int64(2) {
+			matches += len(want[k])
+			if !slices.Equal(got[k], want[k]) {
+				t.Fatalf("case %d: PATTERN (%s) DEFINE %v %s WITHIN %d out_of_order %ds, partition %d\ninput:\n%s\n got:\n%s\nwant:\n%s",
+					i, c.node, c.conds, c.skip, c.within, c.late, k, patternoracle.Evt(c.evs),
+					strings.Join(got[k], "\n"), strings.Join(want[k], "\n"))
+			}
+		}
+		// Batching and a restore change nothing, the order across
+		// partitions included.
+		sink := &jsonSink{}
+		rt, err := New(plan, Options{Sink: sink})
+		if err != nil {
+			t.Fatal(err)
+		}
+		feed(t, rt, c.evs, func() int { return 1 }, false)
+		if !slices.Equal(sink.lines, lines) {
+			t.Fatalf("case %d: PATTERN (%s): one event per batch gives\n%s\nrandom batches\n%s", i, c.node,
+				strings.Join(sink.lines, "\n"), strings.Join(lines, "\n"))
+		}
+	}
+	t.Logf("%d cases, %d matches", ran, matches)
+}
+
+// runRowCase runs evs through a runtime of plan in random batches,
+// snapshotting and restoring into a fresh runtime at a random batch.
+func runRowCase(t *testing.T, plan *planner.Plan, evs []event.Event, r *rand.Rand) []string {
+	t.Helper()
+	sink := &jsonSink{}
+	rt, err := New(plan, Options{Sink: sink})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := r.IntN(len(evs))
+	var base int64
+	for start := 0; start < len(evs); {
+		end := min(len(evs), start+1+r.IntN(5))
+		base = process(t, rt, evs[start:end], base, r.IntN(2) == 0)
+		if cut >= start && cut < end {
+			snap := rt.Snapshot()
+			fresh, err := New(plan, Options{Sink: sink})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := fresh.Restore(snap); err != nil {
+				t.Fatalf("restore: %v", err)
+			}
+			if again := fresh.Snapshot(); string(again) != string(snap) {
+				t.Fatal("the snapshot of the restored runtime differs")
+			}
+			rt = fresh
+		}
+		start = end
+	}
+	if err := rt.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	if rt.Late() != 0 {
+		t.Fatalf("%d late events", rt.Late())
+	}
+	return sink.lines
+}
+
+// rowRuntime runs a row pattern in the shell next to a stream T that
+// emits every event's i, and returns both streams' lines in output order
+// and the late count.
+func rowRuntime(t *testing.T, pattern string, define map[string]planner.Expr, within int64, timeoutRows bool, evs []event.Event) ([]string, int64) {
+	t.Helper()
+	plan := planOf(t, rowShell+"stream T = E.emit(i: i)\n")
+	n, err := rowpattern.Parse(pattern)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := planner.CompileRowPattern(planner.RowPatternSpec{Pattern: n, Define: define, Within: within, TimeoutRows: timeoutRows, Input: "E", PartitionBy: []string{"k"}})
+	if err != nil || p.Rows == nil {
+		t.Fatalf("%s: %v (rows %v)", pattern, err, p.Rows != nil)
+	}
+	plan.Streams[0].Ops[0] = p
+	plan.Streams[0].PartitionBy = []string{"k"}
+	sink := &jsonSink{}
+	rt, err := New(plan, Options{Sink: sink})
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed(t, rt, evs, func() int { return 1 }, false)
+	var out []string
+	for _, l := range sink.lines {
+		var o struct {
+			Stream string
+			TS     string
+			Fields map[string]any
+		}
+		if err := json.Unmarshal([]byte(l), &o); err != nil {
+			t.Fatal(err)
+		}
+		if o.Stream == "T" {
+			out = append(out, fmt.Sprintf("T i=%v", o.Fields["i"]))
+			continue
+		}
+		out = append(out, fmt.Sprintf("S %s a=%v..%v b=%v..%v", o.TS[17:19], o.Fields["af"], o.Fields["al"], o.Fields["bf"], o.Fields["bl"]))
+	}
+	return out, rt.Late()
+}
+
+// TestRowPatternEmitsOnceDecided checks when outcomes come out: a greedy
+// quantifier's match once a row or the WITHIN deadline ends it (here the
+// watermark an other partition's row raises), at the end of the input
+// without WITHIN; timeout rows at the deadline; late rows dropped.
+func TestRowPatternEmitsOnceDecided(t *testing.T) {
+	vIs := func(n int64) planner.Expr {
+		return &planner.Binary{Op: scalar.OpEq, X: field("v"), Y: cnst(event.Int(n)), K: event.KindBool}
+	}
+	define := map[string]planner.Expr{"a": vIs(0), "b": vIs(1)}
+	evs := []event.Event{
+		ev("E", 1, "k", 0, "v", 0, "i", 0),
+		ev("E", 2, "k", 0, "v", 1, "i", 1),
+		ev("E", 3, "k", 0, "v", 1, "i", 2),
+		ev("E", 10, "k", 1, "v", 2, "i", 3),
+		ev("E", 11, "k", 1, "v", 2, "i", 4),
+	}
+	// Deadlines one phase passes release by deadline, then key.
+	two := []event.Event{
+		ev("E", 1, "k", 1, "v", 0, "i", 0),
+		ev("E", 1, "k", 0, "v", 0, "i", 1),
+		ev("E", 2, "k", 1, "v", 1, "i", 2),
+		ev("E", 2, "k", 0, "v", 1, "i", 3),
+		ev("E", 9, "k", 2, "v", 2, "i", 4),
+	}
+	// A row below the watermark is late: dropped and counted.
+	late := slices.Insert(slices.Clone(evs), 4, ev("E", 2, "k", 0, "v", 1, "i", 9))
+	cases := []struct {
+		name, pattern string
+		define        map[string]planner.Expr
+		within        int64
+		timeoutRows   bool
+		evs           []event.Event
+		want          []string
+		late          int64
+	}{
+		{"WITHIN 5s", "a b+", define, 5e9, false, evs,
+			[]string{"T i=0", "T i=1", "T i=2", "S 03 a=0..0 b=1..2", "T i=3", "T i=4"}, 0},
+		{"no WITHIN", "a b+", define, 0, false, evs,
+			[]string{"T i=0", "T i=1", "T i=2", "T i=3", "T i=4", "S 03 a=0..0 b=1..2"}, 0},
+		// A start row without a match yields a timeout row at its deadline.
+		{"timeout rows", "a x*? b", map[string]planner.Expr{"a": vIs(0), "b": vIs(3)}, 5e9, true, evs,
+			[]string{"T i=0", "T i=1", "T i=2", "S 06 a=0..0 b=<nil>..<nil>", "T i=3", "T i=4"}, 0},
+		{"two partitions", "a b+", define, 5e9, false, two,
+			[]string{"T i=0", "T i=1", "T i=2", "T i=3", "S 02 a=1..1 b=3..3", "S 02 a=0..0 b=2..2", "T i=4"}, 0},
+		{"late row", "a b+", define, 0, false, late,
+			[]string{"T i=0", "T i=1", "T i=2", "T i=3", "T i=9", "T i=4", "S 03 a=0..0 b=1..2"}, 1},
+	}
+	for _, c := range cases {
+		got, n := rowRuntime(t, c.pattern, c.define, c.within, c.timeoutRows, c.evs)
+		if !slices.Equal(got, c.want) || n != c.late {
+			t.Errorf("%s: %d late\n got %q\nwant %q", c.name, n, got, c.want)
+		}
+	}
+}
