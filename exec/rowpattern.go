@@ -103,6 +103,7 @@ func newRowPatternOp(rt *Runtime, si int, s *planner.Stream, p *planner.Pattern)
 		Skip:        rp.Skip,
 		Within:      p.Within,
 		TimeoutRows: rp.TimeoutRows,
+		MaxThreads:  rt.opts.Limits.MaxRuns,
 	})
 	if err != nil {
 		return nil, err
@@ -165,8 +166,12 @@ func (op *rowPatternOp) push(k int32, ev event.Event) []rowmatch.Match {
 	part := op.part(k)
 	part.rows = append(part.rows, ev)
 	op.cur = part
+	dropped := part.m.Dropped()
 	out, err := part.m.Push(ev.TS, op.out[:0])
 	op.cur = nil
+	if part.m.Dropped() > dropped {
+		op.rt.limitHit(op.stream, "max_runs", op.rt.opts.Limits.MaxRuns)
+	}
 	if err != nil {
 		// Rows are pushed in ts order and never below the watermark
 		// (late rows are dropped first): the row is dropped, as late.
@@ -241,7 +246,12 @@ func (op *rowPatternOp) runMany(c *chunk) []*chunk {
 			continue
 		}
 		part := op.part(k)
-		for j, m := range op.push(k, ev) {
+		ms := op.push(k, ev)
+		if lim := op.rt.opts.Limits.MaxMatches; len(ms) > lim {
+			op.rt.limitHit(op.stream, "max_matches", lim)
+			ms = ms[:lim]
+		}
+		for j, m := range ms {
 			rec := op.record(k, part, m)
 			rec.prow, rec.seq = c.upRow(r), c.upSeq(r)+int32(j)
 			op.recs = append(op.recs, rec)

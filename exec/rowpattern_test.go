@@ -487,3 +487,54 @@ func TestRowPatternEmitsOnceDecided(t *testing.T) {
 		}
 	}
 }
+
+// TestRowPatternLimits checks max_runs (start rows given up on beyond
+// the live partial matches allowed) and max_matches (outcomes one row
+// decides), each counted and logged.
+func TestRowPatternLimits(t *testing.T) {
+	plan := planOf(t, rowShell)
+	n, _ := rowpattern.Parse("a+ b")
+	vIs := func(n int64) planner.Expr {
+		return &planner.Binary{Op: scalar.OpEq, X: field("v"), Y: cnst(event.Int(n)), K: event.KindBool}
+	}
+	p, err := planner.CompileRowPattern(planner.RowPatternSpec{Pattern: n, Skip: rowpattern.Skip{Mode: rowpattern.SkipToNextRow},
+		Define: map[string]planner.Expr{"a": vIs(0), "b": vIs(1)}, Input: "E"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan.Streams[0].Ops[0] = p
+	var evs []event.Event
+	for i := range 6 {
+		evs = append(evs, ev("E", int64(i), "k", 0, "v", 0, "i", i))
+	}
+	evs = append(evs, ev("E", 9, "k", 0, "v", 1, "i", 6))
+	for _, c := range []struct {
+		lim   Limits
+		limit string
+		want  int // outputs, of 6 without limits
+	}{
+		// Each start row here has two partial matches (one more a, or b).
+		{Limits{MaxRuns: 4, MaxMatches: 100}, "max_runs", 2},
+		{Limits{MaxRuns: 100, MaxMatches: 2}, "max_matches", 2},
+		{Limits{MaxRuns: 100, MaxMatches: 100}, "", 6},
+	} {
+		sink := &jsonSink{}
+		var diag strings.Builder
+		var hits []string
+		rt, err := New(plan, Options{Sink: sink, Diag: &diag, Limits: c.lim, OnLimit: func(s, l string) { hits = append(hits, s+" "+l) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		feed(t, rt, evs, func() int { return 1 }, false)
+		if c.limit == "" {
+			if len(sink.lines) != c.want || len(hits) > 0 {
+				t.Errorf("no limit: %d outputs (want %d), hits %v", len(sink.lines), c.want, hits)
+			}
+			continue
+		}
+		if len(sink.lines) != c.want || len(hits) == 0 || hits[0] != "S "+c.limit ||
+			strings.Count(diag.String(), "warning: stream S: limit "+c.limit) != 1 {
+			t.Errorf("%s: %d outputs (want %d), hits %v, log %q", c.limit, len(sink.lines), c.want, hits, diag.String())
+		}
+	}
+}
