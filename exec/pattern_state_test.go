@@ -114,23 +114,30 @@ func TestNoMatchAllocatesNothing(t *testing.T) {
 			}
 			batches = append(batches, buildBatches(t, evs, mixed)...)
 		}
-		var base int64
-		next := 0
-		process := func() {
-			b := batches[next]
-			next++
-			if err := rt.Process(b, base); err != nil {
-				t.Fatal(err)
-			}
-			base += int64(b.Len())
-		}
-		for range 20 {
-			process() // warm-up: buffers grow to their size
-		}
-		if a := testing.AllocsPerRun(len(batches)-21, process); a != 0 {
+		if a := allocsPerBatch(t, rt, batches); a != 0 {
 			t.Errorf("mixed %v:\n%s%v allocations per batch", mixed, src, a)
 		}
 	}
+}
+
+// allocsPerBatch processes bs in order and returns the allocations per
+// batch after the first 20, which let buffers grow to their size.
+func allocsPerBatch(t *testing.T, rt *Runtime, bs []event.Batch) float64 {
+	t.Helper()
+	var base int64
+	next := 0
+	process := func() {
+		b := bs[next]
+		next++
+		if err := rt.Process(b, base); err != nil {
+			t.Fatal(err)
+		}
+		base += int64(b.Len())
+	}
+	for range 20 {
+		process()
+	}
+	return testing.AllocsPerRun(len(bs)-21, process)
 }
 
 // TestPatternOfManySteps: a pattern of more items than one word of the

@@ -29,8 +29,10 @@ type rowPatternOp struct {
 	stream string
 	rp     *planner.RowPattern
 	// rowOnly: no DEFINE reads a variable, so the matcher merges partial
-	// matches that reach one state whatever rows they bound.
+	// matches that reach one state whatever rows they bound; otherwise
+	// refs lists, per variable, the variables its DEFINE reads.
 	rowOnly bool
+	refs    [][]defineRef
 	within  int64
 	prog    *rowmatch.Program
 	keys    *keyIndex
@@ -50,6 +52,18 @@ type rowPatternOp struct {
 	binds [][]event.Event
 	rows  []int64
 	out   []rowmatch.Match
+	// The row runMany pushes is chunk row curRow of curChunk, partition
+	// row curNum (curRow -1: a row a watermark phase pushes, in row
+	// form). With rowOnly, runMany evaluates each variable's DEFINE over
+	// the whole chunk (preds) into a bitmap over its rows (holds), which
+	// define reads; otherwise define reads the row in its chunk (view).
+	preds    []predicate
+	holds    [][]uint64
+	selBuf   []int32
+	curChunk *chunk
+	curRow   int32
+	curNum   int64
+	view     batchView
 	// the outcomes of a call, as records
 	recs     []rowRecord
 	kbuf     []int32
@@ -85,17 +99,21 @@ type rowRecord struct {
 func newRowPatternOp(rt *Runtime, si int, s *planner.Stream, p *planner.Pattern) (*rowPatternOp, error) {
 	rp := p.Rows
 	op := &rowPatternOp{rt: rt, si: si, stream: s.Name, rp: rp, within: p.Within, keys: newKeyIndex(s.PartitionBy), w: math.MinInt64}
+	op.refs = make([][]defineRef, len(rp.Define))
 	rowOnly := true
-	for _, d := range rp.Define {
-		planner.Walk(d, func(x planner.Expr) bool {
-			switch x.(type) {
-			case *planner.AliasField, *planner.AliasEvent, *planner.AliasTime, *planner.AliasAgg:
-				rowOnly = false
-			}
-			return rowOnly
-		})
+	for v, d := range rp.Define {
+		op.refs[v] = defineRefs(d, rp.Automaton.Vars)
+		rowOnly = rowOnly && len(op.refs[v]) == 0
 	}
 	op.rowOnly = rowOnly
+	op.curRow = -1
+	if rowOnly {
+		op.preds = make([]predicate, len(rp.Define))
+		op.holds = make([][]uint64, len(rp.Define))
+		for v, d := range rp.Define {
+			op.preds[v] = compileOrNil(rt, d)
+		}
+	}
 	prog, err := rowmatch.New(rowmatch.Config{
 		Automaton:   rp.Automaton,
 		Define:      op.define,
@@ -127,25 +145,89 @@ func (op *rowPatternOp) define(v int, row int64, p *rowmatch.Partial) bool {
 	}
 	part := op.cur
 	env := &op.env
-	env.cur = &part.rows[row-part.base]
+	env.view, env.cur = nil, nil
+	if op.curRow >= 0 && row == op.curNum {
+		if op.rowOnly {
+			return op.holds[v][op.curRow>>6]&(1<<(op.curRow&63)) != 0
+		}
+		// The row being dispatched is read in its chunk.
+		op.view.c, op.view.typ = op.curChunk, op.curChunk.typ
+		env.view, env.row = &op.view, int(op.curRow)
+	} else {
+		env.cur = &part.rows[row-part.base]
+	}
 	env.runBinds = nil
 	if p != nil && !op.rowOnly {
-		for i := range op.binds {
-			op.rows = p.Rows(i, op.rows[:0])
+		for _, ref := range op.refs[v] {
+			i := ref.v
 			evs := op.binds[i][:0]
-			for _, r := range op.rows {
-				evs = append(evs, part.rows[r-part.base])
+			if ref.all {
+				op.rows = p.Rows(i, op.rows[:0])
+				for _, r := range op.rows {
+					evs = append(evs, part.rows[r-part.base])
+				}
+			} else if i != v {
+				if r, ok := p.Last(i, 0); ok {
+					evs = append(evs, part.rows[r-part.base])
+				}
 			}
-			if i == v {
-				evs = append(evs, *env.cur)
+			if i == v { // running semantics: the row tried is v's last
+				evs = append(evs, *op.rowAt(part, row))
 			}
 			op.binds[i] = evs
 		}
 		env.runBinds = op.binds
 	}
 	ok := evalRow(d, env).IsTrue()
-	env.cur = nil
+	env.cur, env.view = nil, nil
 	return ok
+}
+
+// rowAt returns partition row n in row form, making the event of the row
+// being dispatched if it is not made yet.
+func (op *rowPatternOp) rowAt(part *rowPart, n int64) *event.Event {
+	ev := &part.rows[n-part.base]
+	if ev.Type == "" && op.curRow >= 0 && n == op.curNum {
+		*ev = op.curChunk.rowEvent(int(op.curRow))
+	}
+	return ev
+}
+
+// defineRef is a variable a DEFINE reads: its last row only (v.f), or
+// all its rows (an aggregate).
+type defineRef struct {
+	v   int
+	all bool
+}
+
+// defineRefs lists the variables of vars that d reads.
+func defineRefs(d planner.Expr, vars []string) []defineRef {
+	var refs []defineRef
+	add := func(alias string, all bool) {
+		v := slices.Index(vars, alias)
+		if v < 0 {
+			return
+		}
+		if i := slices.IndexFunc(refs, func(r defineRef) bool { return r.v == v }); i >= 0 {
+			refs[i].all = refs[i].all || all
+			return
+		}
+		refs = append(refs, defineRef{v: v, all: all})
+	}
+	planner.Walk(d, func(x planner.Expr) bool {
+		switch x := x.(type) {
+		case *planner.AliasField:
+			add(x.Alias, false)
+		case *planner.AliasEvent:
+			add(x.Alias, false)
+		case *planner.AliasTime:
+			add(x.Alias, false)
+		case *planner.AliasAgg:
+			add(x.Alias, true)
+		}
+		return true
+	})
+	return refs
 }
 
 // part returns partition k, made on first use.
@@ -223,13 +305,10 @@ func (op *rowPatternOp) record(k int32, part *rowPart, m rowmatch.Match) rowReco
 
 func (op *rowPatternOp) runMany(c *chunk) []*chunk {
 	op.recs = op.recs[:0]
-	sel := c.sel
-	if sel == nil {
-		sel = allRows(c.n)
-	}
-	op.kbuf = op.keys.ids(c, sel, op.kbuf[:0])
+	op.kbuf = op.keys.ids(c, c.sel, op.kbuf[:0])
+	op.evalDefines(c)
 	dacc := op.rt.dacc[op.si]
-	for i, r := range sel {
+	for i, r := range c.sel {
 		ts := c.ts[r]
 		w := subSat(c.maxTsAt(r), dacc)
 		if ts < op.w {
@@ -237,16 +316,25 @@ func (op *rowPatternOp) runMany(c *chunk) []*chunk {
 			continue
 		}
 		op.w = max(op.w, w)
-		ev := c.rowEvent(int(r))
 		k := op.kbuf[i]
 		if ts > w {
-			op.pend = append(op.pend, pendingRow{ev: ev, key: k, arrival: op.arrival})
+			op.pend = append(op.pend, pendingRow{ev: c.rowEvent(int(r)), key: k, arrival: op.arrival})
 			op.arrival++
 			op.dueValid = false
 			continue
 		}
+		// The row's event is made only if an outcome or a partial match
+		// holds it: a row that starts and advances nothing costs, with
+		// rowOnly, a bit test per variable.
 		part := op.part(k)
-		ms := op.push(k, ev)
+		op.curChunk, op.curRow, op.curNum = c, r, part.base+int64(len(part.rows))
+		ms := op.push(k, event.Event{TS: ts})
+		if len(ms) > 0 || part.m.Oldest() <= op.curNum {
+			if n := op.curNum - part.base; n < int64(len(part.rows)) {
+				op.rowAt(part, op.curNum)
+			}
+		}
+		op.curChunk, op.curRow = nil, -1
 		if lim := op.rt.opts.Limits.MaxMatches; len(ms) > lim {
 			op.rt.limitHit(op.stream, "max_matches", lim)
 			ms = ms[:lim]
@@ -269,6 +357,24 @@ func (op *rowPatternOp) runMany(c *chunk) []*chunk {
 	return op.chunks(c.prov, prow, seq)
 }
 
+// evalDefines evaluates, with rowOnly, every variable's DEFINE over the
+// rows of c into op.holds.
+func (op *rowPatternOp) evalDefines(c *chunk) {
+	words := (c.n + 63) / 64
+	for v, pr := range op.preds {
+		if pr == nil {
+			continue
+		}
+		h := slices.Grow(op.holds[v][:0], words)[:words]
+		clear(h)
+		op.selBuf = pr.filter(c, c.sel, op.selBuf[:0])
+		for _, r := range op.selBuf {
+			h[r>>6] |= 1 << (r & 63)
+		}
+		op.holds[v] = h
+	}
+}
+
 // chunks builds the records of op.recs into output chunks.
 func (op *rowPatternOp) chunks(p *prov, prow, seq []int32) []*chunk {
 	evs := make([]event.Event, len(op.recs))
@@ -279,15 +385,6 @@ func (op *rowPatternOp) chunks(p *prov, prow, seq []int32) []*chunk {
 	clear(op.recs)
 	op.recs = op.recs[:0]
 	return matchChunks(op.slots, evs, binds, p, prow, seq)
-}
-
-// allRows returns 0..n-1.
-func allRows(n int) []int32 {
-	out := make([]int32, n)
-	for i := range out {
-		out[i] = int32(i)
-	}
-	return out
 }
 
 // due implements timedOp: a waiting row falls due when the watermark

@@ -55,6 +55,7 @@ func randomRowNode(r *rand.Rand, depth int) *rowpattern.Node {
 type rowCond struct {
 	op    scalar.Op
 	ref   string // "": the constant
+	count bool   // count(ref) rather than ref.v
 	konst int64
 }
 
@@ -64,6 +65,9 @@ func (c rowCond) expr() planner.Expr {
 	var y planner.Expr = &planner.Const{Val: event.Int(c.konst)}
 	if c.ref != "" {
 		y = &planner.AliasField{Alias: c.ref, Field: "v", K: planner.KindAny}
+		if c.count {
+			y = &planner.AliasAgg{Fn: "count", Alias: c.ref}
+		}
 	}
 	return &planner.Binary{Op: c.op, X: &planner.FieldRef{Name: "v", K: planner.KindAny}, Y: y, K: event.KindBool}
 }
@@ -73,6 +77,9 @@ func (c rowCond) holds(ctx patternoracle.RowCtx) bool {
 	y := event.Int(c.konst)
 	if c.ref != "" {
 		bound := ctx.Bound(c.ref)
+		if c.count {
+			return scalar.Holds(c.op, x, event.Int(int64(len(bound))))
+		}
 		if len(bound) == 0 {
 			return false // null: not true
 		}
@@ -108,6 +115,7 @@ func randomRowCase(r *rand.Rand) rowCase {
 		if r.IntN(3) == 0 {
 			vars := c.node.Vars()
 			cond.ref = vars[r.IntN(len(vars))]
+			cond.count = r.IntN(3) == 0
 		}
 		c.conds[v] = cond
 	}
@@ -536,5 +544,41 @@ func TestRowPatternLimits(t *testing.T) {
 			strings.Count(diag.String(), "warning: stream S: limit "+c.limit) != 1 {
 			t.Errorf("%s: %d outputs (want %d), hits %v, log %q", c.limit, len(sink.lines), c.want, hits, diag.String())
 		}
+	}
+}
+
+// TestRowPatternNoMatchAllocatesNothing: a row pattern whose DEFINE
+// conditions read only the row, over rows that start nothing, costs no
+// allocation per batch (its conditions are evaluated over the whole
+// chunk, and a row nothing holds is not kept in row form).
+func TestRowPatternNoMatchAllocatesNothing(t *testing.T) {
+	plan := planOf(t, rowShell)
+	n, _ := rowpattern.Parse("a b+ c")
+	lt := func(x int64) planner.Expr {
+		return &planner.Binary{Op: scalar.OpLt, X: field("v"), Y: cnst(event.Int(x)), K: event.KindBool}
+	}
+	p, err := planner.CompileRowPattern(planner.RowPatternSpec{Pattern: n, Within: 1e9, Input: "E", PartitionBy: []string{"k"},
+		Define: map[string]planner.Expr{"a": lt(0), "b": lt(5), "c": lt(10)}})
+	if err != nil || p.Rows == nil {
+		t.Fatal(err)
+	}
+	plan.Streams[0].Ops[0] = p
+	plan.Streams[0].PartitionBy = []string{"k"}
+	rt, err := New(plan, Options{Sink: &jsonSink{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bs []event.Batch
+	for b := range 200 {
+		evs := make([]event.Event, 0, 512)
+		for i := range 512 {
+			n := b*512 + i
+			evs = append(evs, ev("E", 0, "k", n%7, "v", n%20, "i", n))
+			evs[i].TS = int64(n) * 1e6
+		}
+		bs = append(bs, batches(t, evs)...)
+	}
+	if a := allocsPerBatch(t, rt, bs); a != 0 {
+		t.Errorf("%v allocations per batch", a)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/varpulis/varpulis-go/event"
+	"github.com/varpulis/varpulis-go/planner"
 )
 
 func BenchmarkW1Core(b *testing.B) {
@@ -56,8 +57,12 @@ func TestW1Deterministic(t *testing.T) {
 }
 
 func benchCore(b *testing.B, program string, batches func() []event.Batch) {
-	plan, err := Plan(program)
-	if err != nil {
+	benchCorePlan(b, func() (*planner.Plan, error) { return Plan(program) }, batches)
+}
+
+// benchCorePlan is benchCore for a plan that plan builds.
+func benchCorePlan(b *testing.B, plan func() (*planner.Plan, error), batches func() []event.Batch) {
+	if _, err := plan(); err != nil {
 		b.Fatal(err)
 	}
 	bs := batches()
@@ -66,7 +71,7 @@ func benchCore(b *testing.B, program string, batches func() []event.Batch) {
 	cpu0 := cpuTime()
 	var events, outputs int64
 	for i := 0; i < b.N; i++ {
-		p, _ := Plan(program)
+		p, _ := plan()
 		r, err := RunCore(p, bs)
 		if err != nil {
 			b.Fatal(err)
@@ -74,7 +79,6 @@ func benchCore(b *testing.B, program string, batches func() []event.Batch) {
 		events += r.Events
 		outputs = r.Outputs
 	}
-	_ = plan
 	reportPerEvent(b, events, outputs, cpuTime()-cpu0)
 }
 
@@ -113,6 +117,12 @@ func BenchmarkW3Core(b *testing.B) {
 
 func BenchmarkW4Core(b *testing.B) {
 	benchCore(b, W4Program, func() []event.Batch { return W3Batches(1<<17, 3, 1) })
+}
+
+// BenchmarkW4RiseRowsCore is W4's rising runs written as a
+// MATCH_RECOGNIZE with greedy quantifiers, which runs as a row pattern.
+func BenchmarkW4RiseRowsCore(b *testing.B) {
+	benchCorePlan(b, W4RisingRowsPlan, func() []event.Batch { return W4WalkBatches(1<<19, 1) })
 }
 
 // BenchmarkW4RiseCore is W4's rising runs over a per-symbol random walk.

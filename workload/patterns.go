@@ -11,6 +11,9 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/varpulis/varpulis-go/event"
+	"github.com/varpulis/varpulis-go/event/scalar"
+	"github.com/varpulis/varpulis-go/planner"
+	"github.com/varpulis/varpulis-go/planner/rowpattern"
 )
 
 // W3Program is the sequence query of W3 over k types T1..Tk, with the
@@ -41,6 +44,40 @@ const W4RisingProgram = `stream Rising = Tick as a
     .partition_by(symbol)
     .emit(symbol, start: a.price, n: count(r), top: max(r.price))
 `
+
+// W4RisingRowsPlan plans W4's rising runs as SQL would write them with
+// MATCH_RECOGNIZE's default greedy quantifiers and AFTER MATCH SKIP PAST
+// LAST ROW, which have no VPL reading, so the pattern runs as a row
+// pattern:
+//
+//	PARTITION BY symbol PATTERN (a r+ d) WITHIN INTERVAL '60 seconds'
+//	DEFINE r AS price > a.price, d AS price < r.price
+func W4RisingRowsPlan() (*planner.Plan, error) {
+	plan, err := Plan(W4RisingProgram)
+	if err != nil {
+		return nil, err
+	}
+	n, err := rowpattern.Parse("a r+ d")
+	if err != nil {
+		return nil, err
+	}
+	price := &planner.FieldRef{Name: "price", K: planner.KindAny}
+	cmp := func(op scalar.Op, alias string) planner.Expr {
+		return &planner.Binary{Op: op, X: price, Y: &planner.AliasField{Alias: alias, Field: "price", K: planner.KindAny}, K: event.KindBool}
+	}
+	p, err := planner.CompileRowPattern(planner.RowPatternSpec{
+		Pattern:     n,
+		Define:      map[string]planner.Expr{"r": cmp(scalar.OpGt, "a"), "d": cmp(scalar.OpLt, "r")},
+		Within:      60e9,
+		Input:       "Tick",
+		PartitionBy: []string{"symbol"},
+	})
+	if err != nil {
+		return nil, err
+	}
+	plan.Streams[0].Ops[0] = p
+	return plan, nil
+}
 
 // W5Program is W5's negation query; W5AbsenceProgram its absence query.
 const (
