@@ -2,6 +2,7 @@ package exec
 
 import (
 	"cmp"
+	"container/heap"
 	"math"
 	"slices"
 
@@ -37,11 +38,13 @@ type rowPatternOp struct {
 	prog    *rowmatch.Program
 	keys    *keyIndex
 	parts   []*rowPart // by key id
-	// live lists the partitions that may have undecided start rows.
-	live   []int32
-	inLive []bool
-	// pend holds the rows not settled yet, in arrival order.
+	// heads holds, with WITHIN, the partitions with an undecided start
+	// row by the deadline of their earliest one.
+	heads rowHeads
+	// pend holds the rows not settled yet, in arrival order; pendMin is
+	// their least ts.
 	pend    []pendingRow
+	pendMin int64
 	arrival int64
 	w       int64 // the greatest watermark seen
 	slots   []aliasSlot
@@ -65,10 +68,9 @@ type rowPatternOp struct {
 	curNum   int64
 	view     batchView
 	// the outcomes of a call, as records
-	recs     []rowRecord
-	kbuf     []int32
-	dueValid bool
-	dueAt    int64
+	recs []rowRecord
+	due1 []*rowPart // fire's scratch: the partitions it advances
+	kbuf []int32
 }
 
 // rowPart is one partition: its matcher and the rows it may still read.
@@ -76,6 +78,36 @@ type rowPart struct {
 	m    *rowmatch.Matcher
 	rows []event.Event // rows base, base+1, ...
 	base int64
+	key  int32
+	// deadline is the WITHIN deadline of the earliest undecided start
+	// row, the partition's place in heads (hpos; -1: not there).
+	deadline int64
+	hpos     int
+}
+
+// rowHeads is a min-heap (container/heap) of partitions by deadline.
+type rowHeads []*rowPart
+
+func (h rowHeads) Len() int           { return len(h) }
+func (h rowHeads) Less(i, j int) bool { return h[i].deadline < h[j].deadline }
+func (h rowHeads) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].hpos, h[j].hpos = i, j
+}
+
+func (h *rowHeads) Push(x any) {
+	p := x.(*rowPart)
+	p.hpos = len(*h)
+	*h = append(*h, p)
+}
+
+func (h *rowHeads) Pop() any {
+	old := *h
+	p := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	p.hpos = -1
+	return p
 }
 
 // pendingRow is a row waiting for the watermark.
@@ -98,7 +130,7 @@ type rowRecord struct {
 
 func newRowPatternOp(rt *Runtime, si int, s *planner.Stream, p *planner.Pattern) (*rowPatternOp, error) {
 	rp := p.Rows
-	op := &rowPatternOp{rt: rt, si: si, stream: s.Name, rp: rp, within: p.Within, keys: newKeyIndex(s.PartitionBy), w: math.MinInt64}
+	op := &rowPatternOp{rt: rt, si: si, stream: s.Name, rp: rp, within: p.Within, keys: newKeyIndex(s.PartitionBy), w: math.MinInt64, pendMin: math.MaxInt64}
 	op.refs = make([][]defineRef, len(rp.Define))
 	rowOnly := true
 	for v, d := range rp.Define {
@@ -234,10 +266,9 @@ func defineRefs(d planner.Expr, vars []string) []defineRef {
 func (op *rowPatternOp) part(k int32) *rowPart {
 	for int(k) >= len(op.parts) {
 		op.parts = append(op.parts, nil)
-		op.inLive = append(op.inLive, false)
 	}
 	if op.parts[k] == nil {
-		op.parts[k] = &rowPart{m: op.prog.NewMatcher()}
+		op.parts[k] = &rowPart{m: op.prog.NewMatcher(), key: k, hpos: -1}
 	}
 	return op.parts[k]
 }
@@ -262,16 +293,28 @@ func (op *rowPatternOp) push(k int32, ev event.Event) []rowmatch.Match {
 		return nil
 	}
 	op.out = out
-	op.noteLive(k)
+	op.file(part)
 	return out
 }
 
-// noteLive lists partition k among those with undecided start rows.
-func (op *rowPatternOp) noteLive(k int32) {
-	op.dueValid = false
-	if _, _, ok := op.parts[k].m.Pending(); ok && !op.inLive[k] {
-		op.inLive[k] = true
-		op.live = append(op.live, k)
+// file keeps part's place in heads after its earliest undecided start
+// row may have changed.
+func (op *rowPatternOp) file(part *rowPart) {
+	if op.within <= 0 {
+		return
+	}
+	_, ts, ok := part.m.Pending()
+	switch {
+	case !ok:
+		if part.hpos >= 0 {
+			heap.Remove(&op.heads, part.hpos)
+		}
+	case part.hpos < 0:
+		part.deadline = addSat(ts, op.within)
+		heap.Push(&op.heads, part)
+	case addSat(ts, op.within) != part.deadline:
+		part.deadline = addSat(ts, op.within)
+		heap.Fix(&op.heads, part.hpos)
 	}
 }
 
@@ -319,8 +362,8 @@ func (op *rowPatternOp) runMany(c *chunk) []*chunk {
 		k := op.kbuf[i]
 		if ts > w {
 			op.pend = append(op.pend, pendingRow{ev: c.rowEvent(int(r)), key: k, arrival: op.arrival})
+			op.pendMin = min(op.pendMin, ts)
 			op.arrival++
-			op.dueValid = false
 			continue
 		}
 		// The row's event is made only if an outcome or a partial match
@@ -391,21 +434,10 @@ func (op *rowPatternOp) chunks(p *prov, prow, seq []int32) []*chunk {
 // reaches its ts, an undecided start row when it passes its WITHIN
 // deadline, and at the end of the input everything.
 func (op *rowPatternOp) due() int64 {
-	if op.dueValid {
-		return op.dueAt
+	d := op.pendMin
+	if len(op.heads) > 0 {
+		d = min(d, addSat(op.heads[0].deadline, 1))
 	}
-	d := int64(math.MaxInt64)
-	for _, p := range op.pend {
-		d = min(d, p.ev.TS)
-	}
-	if op.within > 0 {
-		for _, k := range op.live {
-			if _, ts, ok := op.parts[k].m.Pending(); ok {
-				d = min(d, addSat(ts, op.within+1))
-			}
-		}
-	}
-	op.dueAt, op.dueValid = d, true
 	return d
 }
 
@@ -436,6 +468,10 @@ func (op *rowPatternOp) fire(w int64, root *prov) []*chunk {
 	}
 	clear(op.pend[len(kept):])
 	op.pend = kept
+	op.pendMin = math.MaxInt64
+	for _, p := range kept {
+		op.pendMin = min(op.pendMin, p.ev.TS)
+	}
 	slices.SortFunc(settled, func(a, b pendingRow) int {
 		return cmp.Or(cmp.Compare(a.ev.TS, b.ev.TS), cmp.Compare(a.arrival, b.arrival))
 	})
@@ -449,29 +485,34 @@ func (op *rowPatternOp) fire(w int64, root *prov) []*chunk {
 	// Start rows the watermark decides: past their deadline, or all of
 	// them at the end of the input.
 	from := len(op.recs)
-	live := op.live[:0]
-	for _, k := range op.live {
-		part := op.parts[k]
+	due := op.due1[:0]
+	if w == math.MaxInt64 {
+		for _, part := range op.parts {
+			if part != nil {
+				due = append(due, part)
+			}
+		}
+	} else {
+		for len(op.heads) > 0 && op.heads[0].deadline < w {
+			due = append(due, heap.Pop(&op.heads).(*rowPart))
+		}
+	}
+	for _, part := range due {
 		var out []rowmatch.Match
 		if w == math.MaxInt64 {
 			out = part.m.Flush(op.out[:0])
-		} else if _, ts, ok := part.m.Pending(); ok && op.within > 0 && w > addSat(ts, op.within) {
+		} else {
 			out = part.m.Advance(w, op.out[:0])
 		}
 		op.out = out[:0]
 		for _, m := range out {
-			op.recs = append(op.recs, op.record(k, part, m))
+			op.recs = append(op.recs, op.record(part.key, part, m))
 		}
 		op.forget(part)
-		if _, _, ok := part.m.Pending(); ok {
-			live = append(live, k)
-		} else {
-			op.inLive[k] = false
-		}
+		op.file(part)
 	}
-	clear(op.live[len(live):])
-	op.live = live
-	op.dueValid = false
+	clear(due)
+	op.due1 = due[:0]
 	dl := op.recs[from:]
 	slices.SortStableFunc(dl, func(a, b rowRecord) int {
 		return cmp.Or(cmp.Compare(a.deadline, b.deadline), op.keys.compare(a.key, b.key), cmp.Compare(a.start, b.start))
@@ -516,7 +557,11 @@ func (op *rowPatternOp) restore(r *stateReader) error {
 		op.pend[i] = pendingRow{ev: r.event(), key: int32(r.int()), arrival: r.int()}
 	}
 	n := r.count()
-	op.parts, op.inLive, op.live = make([]*rowPart, n), make([]bool, n), nil
+	op.parts, op.heads = make([]*rowPart, n), nil
+	op.pendMin = math.MaxInt64
+	for _, p := range op.pend {
+		op.pendMin = min(op.pendMin, p.ev.TS)
+	}
 	for k := range op.parts {
 		if r.err != nil {
 			break
@@ -524,14 +569,13 @@ func (op *rowPatternOp) restore(r *stateReader) error {
 		if !r.bool() {
 			continue
 		}
-		part := &rowPart{m: op.prog.NewMatcher(), base: r.int(), rows: r.events()}
+		part := &rowPart{m: op.prog.NewMatcher(), key: int32(k), hpos: -1, base: r.int(), rows: r.events()}
 		if rest, err := part.m.LoadState(r.bytes()); err != nil || len(rest) > 0 {
 			r.fail("row pattern matcher")
 			break
 		}
 		op.parts[k] = part
-		op.noteLive(int32(k))
+		op.file(part)
 	}
-	op.dueValid = false
 	return r.err
 }
