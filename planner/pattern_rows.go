@@ -3,6 +3,7 @@ package planner
 import (
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/cockroachdb/errors"
 	"github.com/varpulis/varpulis-go/event"
@@ -44,6 +45,10 @@ type RowPatternSpec struct {
 	// PartitionBy is the PARTITION BY clause; without it a chain infers
 	// its partitions from its predicates as a VPL pattern does.
 	PartitionBy []string
+	// Literal compiles the pattern as a row pattern even when it has a
+	// VPL reading, keeping SQL:2016's literal meaning: the tests that
+	// run both runtimes on the table's shapes use it.
+	Literal bool
 }
 
 // CompileRowPattern compiles a MATCH_RECOGNIZE's pattern to the Pattern
@@ -77,7 +82,7 @@ func CompileRowPattern(spec RowPatternSpec) (*Pattern, error) {
 		}
 		defs[i] = e
 	}
-	if p := chainOf(spec, a.Vars, defs); p != nil {
+	if p := chainOf(spec, a.Vars, defs); p != nil && !spec.Literal {
 		p.InputTS = true
 		return p, nil
 	}
@@ -87,6 +92,95 @@ func CompileRowPattern(spec RowPatternSpec) (*Pattern, error) {
 		Rows:    &RowPattern{Automaton: a, Node: spec.Pattern, Define: defs, Skip: spec.Skip, TimeoutRows: spec.TimeoutRows},
 		InputTS: true,
 	}, nil
+}
+
+// RowSpelling writes a VPL chain the way SQL.md §4.5's table spells it
+// in MATCH_RECOGNIZE, partitioned by partitionBy (the stream's
+// .partition_by): the spec CompileRowPattern reads back as p. It reports
+// false for what has no spelling there: policies any and strict, a
+// Kleene first or last step, a Kleene step's comparison with its
+// previous element, optional steps, AND and OR, per-step within,
+// negations of a SEQ gap, and absences. Gap variables are named _g<k>
+// (_h<k> inside a Kleene step), as the table names them.
+func (p *Pattern) RowSpelling(partitionBy []string) (RowPatternSpec, bool) {
+	n := len(p.Steps)
+	if p.Policy != "next" || p.And || len(p.Alts) > 0 || p.Rows != nil || n == 0 || p.Steps[0].Kleene || p.Steps[n-1].Kleene {
+		return RowPatternSpec{}, false
+	}
+	for _, st := range p.Steps {
+		if st.Optional || st.SelfPred != nil || st.Closing != nil || st.Within > 0 {
+			return RowPatternSpec{}, false
+		}
+	}
+	one := true
+	for _, st := range p.Steps {
+		one = one && st.Type == p.Steps[0].Type
+	}
+	for _, no := range p.Nots {
+		if no.After != 1 || no.Before != n+1 || no.SkipFrom > 0 || no.Trailing && p.Within > 0 {
+			return RowPatternSpec{}, false
+		}
+		one = one && no.Type == p.Steps[0].Type
+	}
+	spec := RowPatternSpec{
+		Define:      map[string]Expr{},
+		Skip:        rowpattern.Skip{Mode: rowpattern.SkipToNextRow},
+		Within:      p.Within,
+		PartitionBy: partitionBy,
+	}
+	if one {
+		spec.Input = p.Steps[0].Type
+	}
+	cond := func(typ string, pred Expr) Expr {
+		if one {
+			return pred
+		}
+		return Conjoin(&Binary{Op: scalar.OpEq, X: &EventTypeOf{}, Y: &Const{Val: event.String(typ)}, K: event.KindBool}, pred)
+	}
+	notTrue := func(e Expr) Expr {
+		if e == nil {
+			e = &Const{Val: event.Bool(true)}
+		}
+		return NotTrue(e)
+	}
+	var negs []Expr
+	for _, no := range p.Nots {
+		negs = append(negs, notTrue(cond(no.Type, no.Pred)))
+	}
+	define := func(v string, e Expr, withNegs bool) {
+		if withNegs {
+			for _, n := range negs {
+				e = Conjoin(e, n)
+			}
+		}
+		if e != nil {
+			spec.Define[v] = e
+		}
+	}
+	var subs []*rowpattern.Node
+	for k, st := range p.Steps {
+		c := cond(st.Type, st.Pred)
+		if k == 0 {
+			subs = append(subs, rowpattern.Var(st.Alias))
+			define(st.Alias, c, false)
+			continue
+		}
+		g := "_g" + strconv.Itoa(k+1)
+		subs = append(subs, rowpattern.Quant(rowpattern.Var(g), 0, rowpattern.Unbounded, true))
+		define(g, notTrue(c), true)
+		define(st.Alias, c, true)
+		if !st.Kleene {
+			subs = append(subs, rowpattern.Var(st.Alias))
+			continue
+		}
+		h := "_h" + strconv.Itoa(k+1)
+		next := p.Steps[k+1]
+		inner := rowpattern.Concat(rowpattern.Var(st.Alias), rowpattern.Quant(rowpattern.Var(h), 0, rowpattern.Unbounded, true))
+		subs = append(subs, rowpattern.Quant(inner, 1, rowpattern.Unbounded, true))
+		define(h, Conjoin(notTrue(c), notTrue(cond(next.Type, next.Pred))), true)
+	}
+	spec.Pattern = rowpattern.Concat(subs...)
+	return spec, true
 }
 
 // NotTrue is `(x) IS NOT TRUE`: true when x is false or null.

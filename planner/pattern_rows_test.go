@@ -1,7 +1,6 @@
 package planner
 
 import (
-	"strconv"
 	"strings"
 	"testing"
 
@@ -10,77 +9,6 @@ import (
 	"github.com/varpulis/varpulis-go/event/scalar"
 	"github.com/varpulis/varpulis-go/planner/rowpattern"
 )
-
-// spellAsSQL writes a VPL chain the way SQL.md §4.5's table spells it in
-// MATCH_RECOGNIZE: the spec the SQL front end hands CompileRowPattern.
-func spellAsSQL(p *Pattern, partitionBy []string) RowPatternSpec {
-	one := true
-	for _, st := range p.Steps {
-		one = one && st.Type == p.Steps[0].Type
-	}
-	for _, n := range p.Nots {
-		one = one && n.Type == p.Steps[0].Type
-	}
-	spec := RowPatternSpec{
-		Define:      map[string]Expr{},
-		Skip:        rowpattern.Skip{Mode: rowpattern.SkipToNextRow},
-		Within:      p.Within,
-		PartitionBy: partitionBy,
-	}
-	cond := func(typ string, pred Expr) Expr {
-		if one {
-			return pred
-		}
-		return Conjoin(&Binary{Op: scalar.OpEq, X: &EventTypeOf{}, Y: &Const{Val: event.String(typ)}, K: event.KindBool}, pred)
-	}
-	orTrue := func(e Expr) Expr {
-		if e == nil {
-			return &Const{Val: event.Bool(true)}
-		}
-		return e
-	}
-	if one {
-		spec.Input = p.Steps[0].Type
-	}
-	var negs []Expr
-	for _, n := range p.Nots {
-		negs = append(negs, NotTrue(orTrue(cond(n.Type, n.Pred))))
-	}
-	define := func(v string, e Expr, withNegs bool) {
-		if withNegs {
-			for _, n := range negs {
-				e = Conjoin(e, n)
-			}
-		}
-		if e != nil {
-			spec.Define[v] = e
-		}
-	}
-	var subs []*rowpattern.Node
-	for k, st := range p.Steps {
-		c := cond(st.Type, st.Pred)
-		if k == 0 {
-			subs = append(subs, rowpattern.Var(st.Alias))
-			define(st.Alias, c, false)
-			continue
-		}
-		g := "_g" + strconv.Itoa(k+1)
-		subs = append(subs, rowpattern.Quant(rowpattern.Var(g), 0, rowpattern.Unbounded, true))
-		define(g, NotTrue(orTrue(c)), true)
-		define(st.Alias, c, true)
-		if !st.Kleene {
-			subs = append(subs, rowpattern.Var(st.Alias))
-			continue
-		}
-		h := "_h" + strconv.Itoa(k+1)
-		next := p.Steps[k+1]
-		inner := rowpattern.Concat(rowpattern.Var(st.Alias), rowpattern.Quant(rowpattern.Var(h), 0, rowpattern.Unbounded, true))
-		subs = append(subs, rowpattern.Quant(inner, 1, rowpattern.Unbounded, true))
-		define(h, Conjoin(NotTrue(orTrue(c)), NotTrue(orTrue(cond(next.Type, next.Pred)))), true)
-	}
-	spec.Pattern = rowpattern.Concat(subs...)
-	return spec
-}
 
 // matcherText is EXPLAIN's text of a pattern stream's matcher.
 func matcherText(p *Pattern) string {
@@ -111,7 +39,10 @@ func TestRowPatternChainsAreVPL(t *testing.T) {
 			t.Fatalf("%s: %v", src, err)
 		}
 		vp := plan.Streams[0].Ops[0].(*Pattern)
-		spec := spellAsSQL(vp, plan.Streams[0].PartitionBy)
+		spec, ok := vp.RowSpelling(plan.Streams[0].PartitionBy)
+		if !ok {
+			t.Fatalf("%s: no row spelling", src)
+		}
 		sp, err := CompileRowPattern(spec)
 		if err != nil {
 			t.Fatalf("%s: %v", src, err)
@@ -244,4 +175,31 @@ func FuzzCompileRowPattern(f *testing.F) {
 			t.Fatalf("%s: %d steps and a row pattern %v", pattern, len(p.Steps), p.Rows != nil)
 		}
 	})
+}
+
+// TestRowSpellingRefusals: what SQL.md §4.5's table has no row for has
+// no spelling.
+func TestRowSpellingRefusals(t *testing.T) {
+	for _, src := range []string{
+		"stream S = A as a -> all B as bs .emit()",
+		"stream S = all A as a -> B as b .emit()",
+		"stream S = A as a -> B as b .policy(any) .emit()",
+		"stream S = A as a -> B as b .policy(strict) .emit()",
+		"stream S = A as a -> B as b .not(C) .within(5s) .emit()",
+		"stream S = A as a -> all B where v > bs.v as bs -> C .emit()",
+		"pattern P = SEQ(A as a, B? as b, C as c)\nstream S = P .emit()",
+		"pattern P = A as a AND B as b\nstream S = P .emit()",
+		"pattern P = A as a OR B as b\nstream S = P .emit()",
+		"pattern P = SEQ(A as a, NOT C, B as b)\nstream S = P .emit()",
+		"stream S = sequence(a: A, b: B .within(5s)) .emit()",
+	} {
+		plan, err := lowerNamed(t, src)
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		p := plan.Streams[0].Ops[0].(*Pattern)
+		if spec, ok := p.RowSpelling(nil); ok {
+			t.Errorf("%s: spelt %s", src, spec.Pattern)
+		}
+	}
 }
