@@ -318,7 +318,7 @@ func (op *rowPatternOp) file(part *rowPart) {
 	}
 }
 
-// forget drops the rows of partition k no outcome can bind any more.
+// forget drops the rows of part that no outcome can bind any more.
 func (op *rowPatternOp) forget(part *rowPart) {
 	n := int(part.m.Oldest() - part.base)
 	if n < 64 || n < len(part.rows)/2 {
