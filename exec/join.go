@@ -434,26 +434,10 @@ func cloneKey(v event.Value) event.Value {
 }
 
 // joinHeap orders buffers by their least ts.
-type joinHeap []*joinBuffer
+type joinHeap = placedHeap[*joinBuffer]
 
-func (h joinHeap) Len() int           { return len(h) }
-func (h joinHeap) Less(i, j int) bool { return h[i].least < h[j].least }
-func (h joinHeap) Swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].hpos, h[j].hpos = i, j
-}
-func (h *joinHeap) Push(x any) {
-	b := x.(*joinBuffer)
-	b.hpos = len(*h)
-	*h = append(*h, b)
-}
-func (h *joinHeap) Pop() any {
-	old := *h
-	b := old[len(old)-1]
-	old[len(old)-1] = nil
-	*h = old[:len(old)-1]
-	return b
-}
+func (b *joinBuffer) heapKey() int64     { return b.least }
+func (b *joinBuffer) setHeapPos(pos int) { b.hpos = pos }
 
 // unionOp is .emit() on a join (VPL.md §11.8): the fields are the union of
 // the fields of the members' bound events, in join order, each event's

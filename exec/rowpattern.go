@@ -85,30 +85,11 @@ type rowPart struct {
 	hpos     int
 }
 
-// rowHeads is a min-heap (container/heap) of partitions by deadline.
-type rowHeads []*rowPart
+// rowHeads orders partitions by deadline.
+type rowHeads = placedHeap[*rowPart]
 
-func (h rowHeads) Len() int           { return len(h) }
-func (h rowHeads) Less(i, j int) bool { return h[i].deadline < h[j].deadline }
-func (h rowHeads) Swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].hpos, h[j].hpos = i, j
-}
-
-func (h *rowHeads) Push(x any) {
-	p := x.(*rowPart)
-	p.hpos = len(*h)
-	*h = append(*h, p)
-}
-
-func (h *rowHeads) Pop() any {
-	old := *h
-	p := old[len(old)-1]
-	old[len(old)-1] = nil
-	*h = old[:len(old)-1]
-	p.hpos = -1
-	return p
-}
+func (p *rowPart) heapKey() int64     { return p.deadline }
+func (p *rowPart) setHeapPos(pos int) { p.hpos = pos }
 
 // pendingRow is a row waiting for the watermark.
 type pendingRow struct {
