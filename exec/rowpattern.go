@@ -57,10 +57,12 @@ type rowPatternOp struct {
 	out   []rowmatch.Match
 	// The row runMany pushes is chunk row curRow of curChunk, partition
 	// row curNum (curRow -1: a row a watermark phase pushes, in row
-	// form). With rowOnly, runMany evaluates each variable's DEFINE over
-	// the whole chunk (preds) into a bitmap over its rows (holds), which
-	// define reads; otherwise define reads the row in its chunk (view).
-	preds    []predicate
+	// form). Each DEFINE is split into the conjuncts that read only the
+	// row (free), which runMany evaluates over the whole chunk into a
+	// bitmap over its rows (holds), and the rest (corr), which define
+	// evaluates per partial match, reading the row in its chunk (view).
+	free     []predicate
+	corr     []planner.Expr
 	holds    [][]uint64
 	selBuf   []int32
 	curChunk *chunk
@@ -112,21 +114,24 @@ type rowRecord struct {
 func newRowPatternOp(rt *Runtime, si int, s *planner.Stream, p *planner.Pattern) (*rowPatternOp, error) {
 	rp := p.Rows
 	op := &rowPatternOp{rt: rt, si: si, stream: s.Name, rp: rp, within: p.Within, keys: newKeyIndex(s.PartitionBy), w: math.MinInt64, pendMin: math.MaxInt64}
-	op.refs = make([][]defineRef, len(rp.Define))
+	nv := len(rp.Define)
+	op.refs, op.free, op.corr, op.holds = make([][]defineRef, nv), make([]predicate, nv), make([]planner.Expr, nv), make([][]uint64, nv)
 	rowOnly := true
 	for v, d := range rp.Define {
-		op.refs[v] = defineRefs(d, rp.Automaton.Vars)
-		rowOnly = rowOnly && len(op.refs[v]) == 0
+		var free planner.Expr
+		for _, c := range planner.Conjuncts(d) {
+			if len(defineRefs(c, rp.Automaton.Vars)) == 0 {
+				free = planner.Conjoin(free, c)
+			} else {
+				op.corr[v] = planner.Conjoin(op.corr[v], c)
+			}
+		}
+		op.free[v] = compileOrNil(rt, free)
+		op.refs[v] = defineRefs(op.corr[v], rp.Automaton.Vars)
+		rowOnly = rowOnly && op.corr[v] == nil
 	}
 	op.rowOnly = rowOnly
 	op.curRow = -1
-	if rowOnly {
-		op.preds = make([]predicate, len(rp.Define))
-		op.holds = make([][]uint64, len(rp.Define))
-		for v, d := range rp.Define {
-			op.preds[v] = compileOrNil(rt, d)
-		}
-	}
 	prog, err := rowmatch.New(rowmatch.Config{
 		Automaton:   rp.Automaton,
 		Define:      op.define,
@@ -160,8 +165,11 @@ func (op *rowPatternOp) define(v int, row int64, p *rowmatch.Partial) bool {
 	env := &op.env
 	env.view, env.cur = nil, nil
 	if op.curRow >= 0 && row == op.curNum {
-		if op.rowOnly {
-			return op.holds[v][op.curRow>>6]&(1<<(op.curRow&63)) != 0
+		if op.free[v] != nil && op.holds[v][op.curRow>>6]&(1<<(op.curRow&63)) == 0 {
+			return false
+		}
+		if d = op.corr[v]; d == nil {
+			return true
 		}
 		// The row being dispatched is read in its chunk.
 		op.view.c, op.view.typ = op.curChunk, op.curChunk.typ
@@ -348,8 +356,8 @@ func (op *rowPatternOp) runMany(c *chunk) []*chunk {
 			continue
 		}
 		// The row's event is made only if an outcome or a partial match
-		// holds it: a row that starts and advances nothing costs, with
-		// rowOnly, a bit test per variable.
+		// holds it: a row that starts and advances nothing costs a bit
+		// test per variable when its conditions fail on the row alone.
 		part := op.part(k)
 		op.curChunk, op.curRow, op.curNum = c, r, part.base+int64(len(part.rows))
 		ms := op.push(k, event.Event{TS: ts})
@@ -381,11 +389,11 @@ func (op *rowPatternOp) runMany(c *chunk) []*chunk {
 	return op.chunks(c.prov, prow, seq)
 }
 
-// evalDefines evaluates, with rowOnly, every variable's DEFINE over the
-// rows of c into op.holds.
+// evalDefines evaluates the conjuncts of every variable's DEFINE that
+// read only the row over the rows of c, into op.holds.
 func (op *rowPatternOp) evalDefines(c *chunk) {
 	words := (c.n + 63) / 64
-	for v, pr := range op.preds {
+	for v, pr := range op.free {
 		if pr == nil {
 			continue
 		}

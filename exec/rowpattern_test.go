@@ -57,6 +57,10 @@ type rowCond struct {
 	ref   string // "": the constant
 	count bool   // count(ref) rather than ref.v
 	konst int64
+	// after >= 0: the condition also requires the row's i to exceed
+	// after, a conjunct on the row alone (first or last as first says)
+	after int64
+	first bool
 }
 
 var rowCondOps = []scalar.Op{scalar.OpLt, scalar.OpLe, scalar.OpEq, scalar.OpGe, scalar.OpGt, scalar.OpNe}
@@ -69,10 +73,21 @@ func (c rowCond) expr() planner.Expr {
 			y = &planner.AliasAgg{Fn: "count", Alias: c.ref}
 		}
 	}
-	return &planner.Binary{Op: c.op, X: &planner.FieldRef{Name: "v", K: planner.KindAny}, Y: y, K: event.KindBool}
+	e := planner.Expr(&planner.Binary{Op: c.op, X: &planner.FieldRef{Name: "v", K: planner.KindAny}, Y: y, K: event.KindBool})
+	if c.after >= 0 {
+		i := &planner.Binary{Op: scalar.OpGt, X: &planner.FieldRef{Name: "i", K: planner.KindAny}, Y: &planner.Const{Val: event.Int(c.after)}, K: event.KindBool}
+		if c.first {
+			return planner.Conjoin(i, e)
+		}
+		return planner.Conjoin(e, i)
+	}
+	return e
 }
 
 func (c rowCond) holds(ctx patternoracle.RowCtx) bool {
+	if i, _ := ctx.Row().Get("i"); c.after >= 0 && i.AsInt() <= c.after {
+		return false
+	}
 	x, _ := ctx.Row().Get("v")
 	y := event.Int(c.konst)
 	if c.ref != "" {
@@ -111,7 +126,10 @@ func randomRowCase(r *rand.Rand) rowCase {
 		if r.IntN(5) == 0 {
 			continue // no DEFINE: every row
 		}
-		cond := rowCond{op: rowCondOps[r.IntN(len(rowCondOps))], konst: int64(r.IntN(4))}
+		cond := rowCond{op: rowCondOps[r.IntN(len(rowCondOps))], konst: int64(r.IntN(4)), after: -1}
+		if r.IntN(4) == 0 {
+			cond.after, cond.first = int64(r.IntN(8)), r.IntN(2) == 0
+		}
 		if r.IntN(3) == 0 {
 			vars := c.node.Vars()
 			cond.ref = vars[r.IntN(len(vars))]
