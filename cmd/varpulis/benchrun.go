@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/varpulis/varpulis-go/event"
+	"github.com/varpulis/varpulis-go/planner"
 	"github.com/varpulis/varpulis-go/workload"
 )
 
@@ -93,6 +94,9 @@ func newBenchRunCmd() *cobra.Command {
 					return err
 				}
 				fmt.Fprintln(out, row.markdown())
+				if wl.write == nil {
+					continue // no VPL text: core only
+				}
 				fmt.Fprintf(progress, "bench: %s e2e\n", wl.name)
 				row, err = benchE2E(wl, events, seed, runs)
 				if err != nil {
@@ -119,30 +123,36 @@ func median(rows []benchRow) benchRow {
 type benchWorkload struct {
 	name, program, semantics string
 	batches                  func(n int, seed uint64) []event.Batch
-	write                    func(w io.Writer, n int, seed uint64) error
+	// write makes the end-to-end input; nil: the workload is measured at
+	// core level only (its plan has no VPL text for simulate).
+	write func(w io.Writer, n int, seed uint64) error
+	// plan, when set, plans the workload instead of program.
+	plan func() (*planner.Plan, error)
 }
 
 var benchWorkloads = []benchWorkload{
 	{"W1", workload.W1Program, "where price > 50 and > 99, emit 2 fields", workload.W1Batches,
-		func(w io.Writer, n int, seed uint64) error { return workload.WriteW1(w, n, seed, "evt") }},
-	{"W2a", workload.W2aProgram, "count window 100 per symbol, vwap", workload.W2Batches, workload.WriteW2},
-	{"W2b", workload.W2bProgram, "1 min sliding 1 s per symbol, avg", workload.W2Batches, workload.WriteW2},
+		func(w io.Writer, n int, seed uint64) error { return workload.WriteW1(w, n, seed, "evt") }, nil},
+	{"W2a", workload.W2aProgram, "count window 100 per symbol, vwap", workload.W2Batches, workload.WriteW2, nil},
+	{"W2b", workload.W2bProgram, "1 min sliding 1 s per symbol, avg", workload.W2Batches, workload.WriteW2, nil},
 	{"W3", workload.W3Program(3, ""), "k = 3, policy next, within 100ms", w3Batches(3),
-		func(w io.Writer, n int, seed uint64) error { return workload.WriteW3(w, n, 3, seed) }},
+		func(w io.Writer, n int, seed uint64) error { return workload.WriteW3(w, n, 3, seed) }, nil},
 	{"W3any", workload.W3Program(3, "any"), "k = 3, policy any, within 100ms", w3Batches(3),
-		func(w io.Writer, n int, seed uint64) error { return workload.WriteW3(w, n, 3, seed) }},
+		func(w io.Writer, n int, seed uint64) error { return workload.WriteW3(w, n, 3, seed) }, nil},
 	{"W4", workload.W4Program, "A -> all B -> C within 100ms, policy next", w3Batches(3),
-		func(w io.Writer, n int, seed uint64) error { return workload.WriteW3(w, n, 3, seed) }},
+		func(w io.Writer, n int, seed uint64) error { return workload.WriteW3(w, n, 3, seed) }, nil},
 	{"W4rise", workload.W4RisingProgram, "rising runs per symbol, within 60s, 100 symbols, policy next",
-		workload.W4WalkBatches, workload.WriteW4Walk},
+		workload.W4WalkBatches, workload.WriteW4Walk, nil},
+	{"W4riseRows", "", "W4rise as MATCH_RECOGNIZE PATTERN (a r+ d), greedy, skip past last row: a row pattern",
+		workload.W4WalkBatches, nil, workload.W4RisingRowsPlan},
 	{"W5", workload.W5Program, "login/logout with trailing not(error) within 5m (an absence), 1% errors",
 		func(n int, seed uint64) []event.Batch { return workload.W5Batches(n, 0.01, seed) },
-		func(w io.Writer, n int, seed uint64) error { return workload.WriteW5(w, n, 0.01, seed) }},
+		func(w io.Writer, n int, seed uint64) error { return workload.WriteW5(w, n, 0.01, seed) }, nil},
 	{"W5err10", workload.W5Program, "as W5, 10% errors",
 		func(n int, seed uint64) []event.Batch { return workload.W5Batches(n, 0.1, seed) },
-		func(w io.Writer, n int, seed uint64) error { return workload.WriteW5(w, n, 0.1, seed) }},
+		func(w io.Writer, n int, seed uint64) error { return workload.WriteW5(w, n, 0.1, seed) }, nil},
 	{"W5abs", workload.W5AbsenceProgram, "orders not paid within 15m (an absence), 90% paid within 0-20m",
-		workload.W5OrdersBatches, workload.WriteW5Orders},
+		workload.W5OrdersBatches, workload.WriteW5Orders, nil},
 }
 
 func w3Batches(k int) func(n int, seed uint64) []event.Batch {
@@ -154,8 +164,12 @@ func benchCore(wl benchWorkload, n int, seed uint64, runs int) (benchRow, error)
 	defer runtime.GOMAXPROCS(prev)
 	batches := wl.batches(n, seed)
 	var rows []benchRow
+	planOf := wl.plan
+	if planOf == nil {
+		planOf = func() (*planner.Plan, error) { return workload.Plan(wl.program) }
+	}
 	for i := 0; i <= runs; i++ {
-		plan, err := workload.Plan(wl.program)
+		plan, err := planOf()
 		if err != nil {
 			return benchRow{}, err
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -31,5 +32,25 @@ func TestBenchRowPartialMatches(t *testing.T) {
 	row.runs, row.runBytes = 0, 0
 	if got := row.markdown(); strings.Contains(got, "partial") {
 		t.Fatalf("row without runs %q", got)
+	}
+}
+
+// TestBenchRowPatternWorkload checks that a workload planned without VPL
+// text (a row pattern) measures at core level and finds its matches.
+func TestBenchRowPatternWorkload(t *testing.T) {
+	i := slices.IndexFunc(benchWorkloads, func(w benchWorkload) bool { return w.name == "W4riseRows" })
+	if i < 0 {
+		t.Fatal("no W4riseRows workload")
+	}
+	wl := benchWorkloads[i]
+	if wl.write != nil {
+		t.Fatal("W4riseRows has an end-to-end input, but simulate cannot plan it")
+	}
+	row, err := benchCore(wl, 20000, 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if row.events != 20000 || row.outputs == 0 {
+		t.Fatalf("%d events, %d outputs", row.events, row.outputs)
 	}
 }
