@@ -350,7 +350,7 @@ func (op *patternOp) touchDue(w int64) {
 	if q.heap {
 		return // not in order
 	}
-	due := q.h[q.head:]
+	due := q.h[q.head:min(q.head+q.n, len(q.h))] // up to where the ring wraps
 	due = due[:min(len(due), touchRows)]
 	for len(due) > 0 && due[len(due)-1].deadline >= w {
 		due = due[:len(due)-1]

@@ -44,15 +44,22 @@ func (w *waitingRun) stale() bool { return w.gen != w.r.gen || w.r.dead }
 // runHeap is a min-heap of waiting runs by deadline, then run start. It
 // is typed rather than a container/heap.Interface, which would box every
 // entry pushed or popped. Runs usually come in that order (one within,
-// events in time order): then it is a queue, a push appends and a pop
-// moves its head on, and only a run out of order makes it a heap.
+// events in time order): then it is a queue, a ring whose push writes
+// after the last entry and whose pop moves the head on, so that it grows
+// only when full and never copies its entries; only a run out of order
+// makes it a heap.
 type runHeap struct {
-	h    []waitingRun // queue: h[head:] in order; heap: h
-	head int
-	heap bool
+	// queue: the n entries from h[head] on, wrapping (len(h) is a power
+	// of two); heap: h[:n], head 0
+	h       []waitingRun
+	head, n int
+	heap    bool
 }
 
-func (q *runHeap) len() int { return len(q.h) - q.head }
+func (q *runHeap) len() int { return q.n }
+
+// at returns the i-th entry in queue order.
+func (q *runHeap) at(i int) *waitingRun { return &q.h[(q.head+i)&(len(q.h)-1)] }
 
 // top returns the least entry; the heap must not be empty.
 func (q *runHeap) top() *waitingRun { return &q.h[q.head] }
@@ -74,20 +81,22 @@ func (q *runHeap) less(i, j int) bool { return runLess(&q.h[i], &q.h[j]) }
 
 func (q *runHeap) push(w waitingRun) {
 	if !q.heap {
-		if q.len() == 0 || !runLess(&w, &q.h[len(q.h)-1]) {
-			if q.head > 0 && q.head >= len(q.h)/2 && len(q.h) == cap(q.h) {
-				// Full and half consumed: move the queue down rather than grow.
-				n := copy(q.h, q.h[q.head:])
-				clear(q.h[n:])
-				q.h, q.head = q.h[:n], 0
+		if q.n == 0 || !runLess(&w, q.at(q.n-1)) {
+			if q.n == len(q.h) {
+				q.grow()
 			}
-			q.h = append(q.h, w)
+			*q.at(q.n) = w
+			q.n++
 			return
 		}
 		q.toHeap()
 	}
-	q.h = append(q.h, w)
-	for i := len(q.h) - 1; i > 0; {
+	if q.n == len(q.h) {
+		q.grow()
+	}
+	q.h[q.n] = w
+	q.n++
+	for i := q.n - 1; i > 0; {
 		p := (i - 1) / 2
 		if !q.less(i, p) {
 			break
@@ -97,12 +106,37 @@ func (q *runHeap) push(w waitingRun) {
 	}
 }
 
+// grow doubles the room, the entries moved to its start in order.
+func (q *runHeap) grow() {
+	h := make([]waitingRun, max(64, 2*len(q.h)))
+	q.linearize(h)
+}
+
+// linearize moves the entries, in order, to the start of h (which may be
+// q.h itself only when they do not wrap).
+func (q *runHeap) linearize(h []waitingRun) {
+	if q.n > 0 {
+		end := q.head + q.n
+		first := q.h[q.head:min(end, len(q.h))]
+		m := copy(h, first)
+		if end > len(q.h) {
+			copy(h[m:], q.h[:end-len(q.h)])
+		}
+	}
+	if unsafe.SliceData(h) == unsafe.SliceData(q.h) {
+		clear(h[q.n:])
+	}
+	q.h, q.head = h, 0
+}
+
 // toHeap turns the queue into a heap (a sorted slice is one).
 func (q *runHeap) toHeap() {
 	if q.head > 0 {
-		n := copy(q.h, q.h[q.head:])
-		clear(q.h[n:])
-		q.h, q.head = q.h[:n], 0
+		if q.head+q.n <= len(q.h) {
+			q.linearize(q.h)
+		} else {
+			q.linearize(make([]waitingRun, len(q.h)))
+		}
 	}
 	q.heap = true
 }
@@ -111,19 +145,18 @@ func (q *runHeap) pop() waitingRun {
 	if !q.heap {
 		top := q.h[q.head]
 		q.h[q.head] = waitingRun{}
-		if q.head++; q.head == len(q.h) {
-			q.h, q.head = q.h[:0], 0
+		q.head = (q.head + 1) & (len(q.h) - 1)
+		if q.n--; q.n == 0 {
+			q.head = 0
 		}
 		return top
 	}
-	s := q.h
-	top := s[0]
-	n := len(s) - 1
-	s[0] = s[n]
-	s[n] = waitingRun{}
-	q.h = s[:n]
+	top := q.h[0]
+	q.n--
+	q.h[0] = q.h[q.n]
+	q.h[q.n] = waitingRun{}
 	q.down(0)
-	if n == 0 {
+	if q.n == 0 {
 		q.heap = false // empty: a queue again
 	}
 	return top
@@ -132,7 +165,7 @@ func (q *runHeap) pop() waitingRun {
 // down moves entry i down to its place.
 func (q *runHeap) down(i int) {
 	h := q.h
-	for n := len(h); ; {
+	for n := q.n; ; {
 		m, l, r := i, 2*i+1, 2*i+2
 		if l < n && q.less(l, m) {
 			m = l
@@ -150,18 +183,25 @@ func (q *runHeap) down(i int) {
 
 // filter keeps the entries keep accepts (and may change), in order.
 func (q *runHeap) filter(keep func(*waitingRun) bool) {
-	kept := q.h[:0]
-	for i := q.head; i < len(q.h); i++ {
+	if q.n == 0 {
+		return
+	}
+	if q.head+q.n > len(q.h) {
+		q.linearize(make([]waitingRun, len(q.h)))
+	}
+	kept := 0
+	for i := q.head; i < q.head+q.n; i++ {
 		// In place: an entry's copy passed by address would escape, one
 		// allocation per entry. kept never passes i.
 		if keep(&q.h[i]) {
-			kept = append(kept, q.h[i])
+			q.h[kept] = q.h[i]
+			kept++
 		}
 	}
-	clear(q.h[len(kept):])
-	q.h, q.head = kept, 0
+	clear(q.h[kept:])
+	q.head, q.n = 0, kept
 	if q.heap {
-		for i := len(kept)/2 - 1; i >= 0; i-- {
+		for i := kept/2 - 1; i >= 0; i-- {
 			q.down(i)
 		}
 	}
