@@ -55,11 +55,10 @@ func (t *intTable) add(key int64, v int32) {
 	t.n++
 }
 
-// reserve makes room for n keys.
-func (t *intTable) reserve(n int) {
-	if 2*n > len(t.slots) {
-		t.resize(n)
-	}
+// reset empties the table, keeping its memory and its hash.
+func (t *intTable) reset() {
+	clear(t.slots)
+	t.n = 0
 }
 
 func (t *intTable) put(key int64, v1 int32) {

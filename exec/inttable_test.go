@@ -7,16 +7,18 @@ import (
 )
 
 // TestIntTableAgainstMap checks intTable against a Go map over keys
-// drawn from small and wide ranges, the extremes included, as it grows.
+// drawn from small and wide ranges, the extremes included, as it grows
+// and after it is emptied.
 func TestIntTableAgainstMap(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 5))
 	for round := range 20 {
 		var tab intTable
 		want := map[int64]int32{}
-		if round%2 == 1 {
-			tab.reserve(r.IntN(5000))
-		}
 		for i := range 20000 {
+			if round%2 == 1 && i == 10000 {
+				tab.reset()
+				want = map[int64]int32{}
+			}
 			var key int64
 			switch r.IntN(4) {
 			case 0:

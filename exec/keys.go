@@ -42,15 +42,6 @@ func newKeyIndex(fields []string) *keyIndex {
 	return &keyIndex{fields: fields}
 }
 
-// reserve makes room for n keys, in the integer map too when like, an
-// index being replaced, used it.
-func (k *keyIndex) reserve(n int, like *keyIndex) {
-	k.vals = slices.Grow(k.vals, n)
-	if like.ints.len() > 0 {
-		k.ints.reserve(n)
-	}
-}
-
 // Len returns the number of keys seen.
 func (k *keyIndex) Len() int { return len(k.vals) }
 
@@ -230,6 +221,58 @@ func (k *keyIndex) id(v event.Value) int32 {
 	k.other.put(v, id)
 	k.vals = append(k.vals, v)
 	return id
+}
+
+// compact keeps the keys keep accepts, numbered again densely in the
+// order of their ids, in the memory the index already has (a pattern
+// partitioned by an ever new key forgets most of its keys again and
+// again). It returns, per old id, the new one or -1, in remap's memory.
+func (k *keyIndex) compact(keep func(id int32) bool, remap []int32) []int32 {
+	remap = grow(remap, len(k.vals))
+	n := int32(0)
+	for id := range k.vals {
+		if !keep(int32(id)) {
+			remap[id] = -1
+			continue
+		}
+		remap[id] = n
+		k.vals[n] = k.vals[id]
+		if id < len(k.short) {
+			k.short[n], k.slen[n] = k.short[id], k.slen[id]
+		}
+		n++
+	}
+	clear(k.vals[n:])
+	k.vals = k.vals[:n]
+	if len(k.short) > int(n) {
+		k.short, k.slen = k.short[:n], k.slen[:n]
+	}
+	k.strs.Reset()
+	k.ints.reset()
+	k.other = valueMap[int32]{}
+	for id, v := range k.vals {
+		k.reindex(v, int32(id))
+	}
+	k.order, k.rank = k.order[:0], k.rank[:0]
+	for i := range k.dicts {
+		k.dicts[i] = dictIDs{}
+	}
+	return remap
+}
+
+// reindex files key v under id in the lookup that id uses for it.
+func (k *keyIndex) reindex(v event.Value, id int32) {
+	one := len(k.fields) == 1
+	switch f := v.AsFloat(); {
+	case one && v.Kind() == event.KindString:
+		k.strs.Add(v.AsString(), id)
+	case one && v.Kind() == event.KindInt:
+		k.ints.add(v.AsInt(), id)
+	case one && v.Kind() == event.KindFloat && f == math.Trunc(f) && f >= -9.2e18 && f <= 9.2e18:
+		k.ints.add(int64(f), id)
+	default:
+		k.other.put(v, id)
+	}
 }
 
 // onlyStrings reports whether every key is a string (one key field).

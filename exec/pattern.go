@@ -121,6 +121,7 @@ type patternOp struct {
 	liveRuns runHeap
 	// swept counts events since the last sweep of idle partitions.
 	swept int
+	remap []int32 // forgetEmpty's scratch
 	// The rows of the domain whose timestamps start at evDomain in row
 	// form, built once when some run binds them (views of one domain, as
 	// the segments of a split batch, share them); evSet lists those built.

@@ -830,24 +830,23 @@ func (op *patternOp) sweep(w int64) {
 // forgetEmpty forgets the keys whose partitions hold no run, so that the
 // state of a pattern partitioned by an ever new key (an order id) stays
 // proportional to its live runs, not to every key ever seen. Key ids are
-// dense, so the remaining keys are numbered again and the heaps follow;
-// no output depends on key ids.
+// dense, so the remaining keys are numbered again, in place, and the
+// heaps follow; no output depends on key ids.
 func (op *patternOp) forgetEmpty() {
-	keys := newKeyIndex(op.keys.fields)
-	remap := make([]int32, len(op.parts))
-	// Room for as many keys as before: new ones keep coming.
-	parts := make([]partition, 0, len(op.parts))
-	keys.reserve(len(op.parts), op.keys)
-	for id := range op.parts {
+	remap := op.keys.compact(func(id int32) bool {
 		part := &op.parts[id]
-		if len(part.runs)+len(part.waiting) == 0 {
-			remap[id] = -1
-			continue
+		return len(part.runs)+len(part.waiting) > 0
+	}, op.remap)
+	op.remap = remap
+	n := 0
+	for id := range op.parts {
+		if remap[id] >= 0 {
+			op.parts[n] = op.parts[id]
+			n++
 		}
-		remap[id] = keys.id(op.keys.vals[id])
-		parts = append(parts, *part)
 	}
-	op.keys, op.parts = keys, parts
+	clear(op.parts[n:])
+	op.parts = op.parts[:n]
 	for _, h := range []*runHeap{&op.waits, &op.liveRuns} {
 		h.filter(func(wr *waitingRun) bool {
 			if wr.stale() || remap[wr.key] < 0 {
