@@ -280,6 +280,11 @@ func (op *patternOp) fireDeferred(w int64, root *prov, c *chunk, from, to int32)
 func (op *patternOp) fireMatches(w int64) []match {
 	clear(op.fireBuf) // the last call's matches are done with
 	ms := op.fireBuf[:0]
+	if w == math.MaxInt64 {
+		// The end of the input releases every waiting run at once: one
+		// allocation rather than a doubling series.
+		ms = slices.Grow(ms, op.waits.len())
+	}
 	defer func() { op.fireBuf = ms[:0] }()
 	kept := op.kept[:0]
 	op.firedW = max(op.firedW, w)
