@@ -82,9 +82,11 @@ func CompileRowPattern(spec RowPatternSpec) (*Pattern, error) {
 		}
 		defs[i] = e
 	}
-	if p := chainOf(spec, a.Vars, defs); p != nil && !spec.Literal {
-		p.InputTS = true
-		return p, nil
+	if !spec.Literal {
+		if p := chainOf(spec, a.Vars, defs); p != nil {
+			p.InputTS = true
+			return p, nil
+		}
 	}
 	return &Pattern{
 		Policy:  "next",
