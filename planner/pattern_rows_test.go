@@ -193,11 +193,7 @@ func TestRowSpellingRefusals(t *testing.T) {
 		"pattern P = SEQ(A as a, NOT C, B as b)\nstream S = P .emit()",
 		"stream S = sequence(a: A, b: B .within(5s)) .emit()",
 	} {
-		plan, err := lowerNamed(t, src)
-		if err != nil {
-			t.Fatalf("%s: %v", src, err)
-		}
-		p := plan.Streams[0].Ops[0].(*Pattern)
+		p, _ := matcherOf(t, src)
 		if spec, ok := p.RowSpelling(nil); ok {
 			t.Errorf("%s: spelt %s", src, spec.Pattern)
 		}
